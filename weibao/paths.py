@@ -1,0 +1,23 @@
+"""Where things live. Everything is relative to the project root unless overridden."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = ROOT / "seeds"
+REFERENCE_DIR = SEEDS_DIR / "reference"
+POLICY_DIR = ROOT / "reference" / "policy"
+DEFAULT_WAREHOUSE = ROOT / "warehouse" / "weibao.duckdb"
+
+
+def submissions_dir() -> Path:
+    """Root of the submission store (accepted files, manifest, quarantine)."""
+    return Path(os.environ.get("WEIBAO_SUBMISSIONS", SEEDS_DIR / "submissions")).resolve()
+
+
+def warehouse_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The published DuckDB file: --warehouse, then WEIBAO_WAREHOUSE, then the default."""
+    raw = override or os.environ.get("WEIBAO_WAREHOUSE") or DEFAULT_WAREHOUSE
+    return Path(raw).expanduser().resolve()

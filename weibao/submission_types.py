@@ -1,0 +1,169 @@
+"""Registry of agency submission types.
+
+One entry per kind of file an agency hands in. The registry is the single place that
+knows a type's columns, Chinese headers, who may submit it, at what level and for what
+period. The demo generator, the load step, the templates and validation all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # canonical name, used in the normalised file and the warehouse
+    header_zh: str  # header as it appears in the agency template
+    sql_type: str  # DuckDB type used when the normalised file is read
+    description_zh: str
+    description_en: str
+    unit_zh: str = ""
+    allowed: tuple[str, ...] = ()  # fixed set of values, if any
+    minimum: float | None = None
+    maximum: float | None = None
+    is_key: bool = False
+
+
+@dataclass(frozen=True)
+class SubmissionType:
+    code: str
+    name_zh: str
+    name_en: str
+    level: str  # village | township | institution | county
+    period: str  # year
+    submitters: tuple[str, ...]  # agency codes allowed to submit (see seeds/reference/agencies.csv)
+    indicators: tuple[str, ...]
+    deadline_days: int  # days after the period ends
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def key_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.is_key]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+# Sectors of child-contact institutions, from 003 task 20 (桐乡市2022年工作要点 第20条)
+# plus kindergarten, which 001 and 000 name with schools.
+SECTORS: dict[str, tuple[str, str, str]] = {
+    # code: (name_zh, name_en, regulating agency)
+    "school": ("中小学校", "primary and secondary school", "education"),
+    "kindergarten": ("幼儿园", "kindergarten", "education"),
+    "off_campus_training": ("校外培训机构", "off-campus training", "education"),
+    "childcare": ("托育机构", "childcare", "health"),
+    "hospital": ("医院", "hospital", "health"),
+    "child_welfare": ("儿童福利机构", "child welfare institution", "civil_affairs"),
+    "minors_protection": (
+        "未成年人救助保护机构",
+        "minors rescue/protection institution",
+        "civil_affairs",
+    ),
+}
+
+_YEAR = Column("year", "年度", "integer", "统计年度", "reporting year", minimum=2015, maximum=2100,
+               is_key=True)
+
+SUBMISSION_TYPES: dict[str, SubmissionType] = {
+    t.code: t
+    for t in (
+        SubmissionType(
+            code="child_directors",
+            name_zh="村(社区)儿童主任配备情况",
+            name_en="Child directors by village/community",
+            level="village",
+            period="year",
+            submitters=("civil_affairs",),
+            indicators=("child_director_coverage",),
+            deadline_days=15,
+            columns=(
+                Column("org_unit_code", "村(社区)代码", "varchar", "12位统计用区划代码",
+                       "12-digit NBS division code of the village/community", is_key=True),
+                _YEAR,
+                Column("child_director_count", "儿童主任人数", "integer",
+                       "本村(社区)在岗儿童主任人数", "child directors in post", "人",
+                       minimum=0, maximum=20),
+            ),
+        ),
+        SubmissionType(
+            code="child_supervisors",
+            name_zh="乡镇(街道)儿童督导员配备情况",
+            name_en="Child supervisors by township",
+            level="township",
+            period="year",
+            submitters=("civil_affairs",),
+            indicators=("child_supervisor_coverage",),
+            deadline_days=15,
+            columns=(
+                Column("org_unit_code", "乡镇(街道)代码", "varchar", "9位统计用区划代码",
+                       "9-digit NBS division code of the township", is_key=True),
+                _YEAR,
+                Column("child_supervisor_count", "儿童督导员人数", "integer",
+                       "本乡镇(街道)在岗儿童督导员人数", "child supervisors in post", "人",
+                       minimum=0, maximum=50),
+            ),
+        ),
+        SubmissionType(
+            code="staff_checks",
+            name_zh="密切接触未成年人单位工作人员违法犯罪记录查询情况",
+            name_en="Criminal-record checks of staff in child-contact institutions",
+            level="institution",
+            period="year",
+            submitters=("education", "health", "civil_affairs"),
+            indicators=("staff_check_hire_rate", "staff_check_annual_rate"),
+            deadline_days=15,
+            columns=(
+                Column("institution_code", "机构编码", "varchar", "本单位为机构编的代码(不填机构名称)",
+                       "code the agency assigns to the institution (no names)", is_key=True),
+                Column("org_unit_code", "所在乡镇(街道)代码", "varchar", "机构所在乡镇(街道)9位代码",
+                       "9-digit code of the township where the institution is"),
+                Column("sector", "行业", "varchar", "机构所属行业", "sector of the institution",
+                       allowed=tuple(SECTORS)),
+                _YEAR,
+                Column("new_hires", "新入职人数", "integer", "年度内新招聘人员数",
+                       "staff hired in the year", "人", minimum=0, maximum=100000),
+                Column("new_hires_checked", "入职查询人数", "integer",
+                       "新招聘人员中招聘时已查询违法犯罪记录的人数",
+                       "new hires checked for criminal records before hiring", "人",
+                       minimum=0, maximum=100000),
+                Column("staff_in_post", "在岗人数", "integer", "年末在岗工作人员数",
+                       "staff in post at year end", "人", minimum=0, maximum=100000),
+                Column("staff_checked", "年度查询人数", "integer",
+                       "在岗人员中本年度已定期查询违法犯罪记录的人数",
+                       "staff in post checked during the year", "人", minimum=0, maximum=100000),
+            ),
+        ),
+        SubmissionType(
+            code="orphan_foster",
+            name_zh="孤儿养育标准与家庭寄养情况",
+            name_en="Orphan support standards and family foster care",
+            level="county",
+            period="year",
+            submitters=("civil_affairs",),
+            indicators=(
+                "orphan_centralized_standard",
+                "orphan_scattered_standard",
+                "foster_family_compliance",
+            ),
+            deadline_days=15,
+            columns=(
+                Column("org_unit_code", "县(市、区)代码", "varchar", "6位统计用区划代码",
+                       "6-digit NBS division code of the county", is_key=True),
+                _YEAR,
+                Column("orphan_centralized_standard", "集中供养孤儿养育标准", "integer",
+                       "集中供养(机构集中养育)孤儿最低养育标准", "minimum support standard, "
+                       "orphans in centralised care", "元/人/年", minimum=0, maximum=200000),
+                Column("orphan_scattered_standard", "社会散居孤儿养育标准", "integer",
+                       "社会散居孤儿和事实无人抚养儿童基本生活保障标准",
+                       "support standard, scattered orphans and de-facto unsupported children",
+                       "元/人/年", minimum=0, maximum=200000),
+                Column("foster_families", "寄养家庭数", "integer", "年末在册寄养家庭数",
+                       "foster families registered at year end", "户", minimum=0, maximum=100000),
+                Column("foster_families_compliant", "符合条件寄养家庭数", "integer",
+                       "符合《家庭寄养管理办法》规定条件的寄养家庭数",
+                       "foster families meeting the conditions of the Family Foster Care "
+                       "Measures", "户", minimum=0, maximum=100000),
+            ),
+        ),
+    )
+}
