@@ -1,0 +1,27 @@
+{#-
+    Aggregate rows up the administrative hierarchy in one set-based pass: one `select ... group by`
+    per level, glued with `union all`. Each input row must carry province_code, city_code,
+    county_code, township_code and village_code (null above its own level), so it is counted
+    once at its own level and once at every ancestor. `aggregates` are full select expressions
+    such as "cast(sum(numerator) as bigint) as numerator". Rates are then computed from the
+    summed parts, never by averaging percentages.
+-#}
+{% macro rollup_hierarchy(relation, keys, aggregates, levels=none) %}
+    {%- set levels = levels or ['province', 'city', 'county', 'township', 'village'] -%}
+    {%- for level in levels %}
+    select
+        {{ level }}_code as org_unit_code,
+        '{{ level }}' as level,
+        {%- for key in keys %}
+        {{ key }},
+        {%- endfor %}
+        {%- for expression in aggregates %}
+        {{ expression }},
+        {%- endfor %}
+        bool_or(is_demo) as is_demo
+    from {{ relation }}
+    where {{ level }}_code is not null
+    group by {{ level }}_code{% for key in keys %}, {{ key }}{% endfor %}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{% endmacro %}

@@ -1,0 +1,61 @@
+{#- Attach the target that applies to each value: the unit's own target or, failing that,
+    the nearest ancestor's. A county-wide "every village" target thus reaches each village.
+    One equality join per ancestor level keeps this a hash join at national scale. -#}
+with
+
+values_rolled_up as (select * from {{ ref('int_indicator_values_rolled_up') }}),
+org_units as (select * from {{ ref('stg_reference__org_units') }}),
+targets as (select * from {{ ref('stg_reference__targets') }}),
+
+with_ancestors as (
+
+    select
+        values_rolled_up.*,
+        org_units.province_code,
+        org_units.city_code,
+        org_units.county_code,
+        org_units.township_code,
+        org_units.village_code
+    from values_rolled_up
+    inner join org_units on values_rolled_up.org_unit_code = org_units.org_unit_code
+
+),
+
+nearest_target as (
+
+    select
+        with_ancestors.*,
+        coalesce(
+            village_target.org_unit_code,
+            township_target.org_unit_code,
+            county_target.org_unit_code,
+            city_target.org_unit_code,
+            province_target.org_unit_code
+        ) as target_org_unit_code
+    from with_ancestors
+    {%- for level in ['village', 'township', 'county', 'city', 'province'] %}
+    left join targets as {{ level }}_target
+        on {{ level }}_target.indicator_code = with_ancestors.indicator_code
+        and {{ level }}_target.year = with_ancestors.year
+        and {{ level }}_target.org_unit_code = with_ancestors.{{ level }}_code
+    {%- endfor %}
+
+),
+
+final as (
+
+    select
+        nearest_target.*,
+        targets.comparator,
+        targets.target_value,
+        targets.target_value_high,
+        targets.is_demo as target_is_demo
+    from nearest_target
+    left join targets
+        on targets.indicator_code = nearest_target.indicator_code
+        and targets.year = nearest_target.year
+        and targets.org_unit_code = nearest_target.target_org_unit_code
+
+)
+
+select * from final

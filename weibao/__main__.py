@@ -1,0 +1,5 @@
+import sys
+
+from weibao.cli import main
+
+sys.exit(main())
