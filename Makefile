@@ -1,0 +1,42 @@
+# Two commands on a fresh machine:
+#   make demo   install everything, build the demo warehouse, open the dashboard on 127.0.0.1:8501
+#   make test   install everything (with Chromium and a CJK font), run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test install system build serve lint clean
+
+demo: install
+	$(BIN)/weibao demo
+
+test: install system
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# Chromium and Noto CJK for the browser test and chart export (Chinese renders as boxes without it).
+system:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi
+
+build: install
+	$(BIN)/weibao build
+
+serve: install
+	$(BIN)/weibao serve
+
+lint: install
+	$(BIN)/ruff check weibao dashboards tests && $(BIN)/ruff format --check weibao dashboards tests
+
+clean:
+	rm -rf target warehouse/.build-*.duckdb
