@@ -38,6 +38,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No published warehouse found at {path}. "
         "Run `weibao build` (or `weibao demo`) first.",
     },
+    "warehouse_error": {
+        "zh": "数据仓库文件无法读取或不符合数据约定:{path}。请重新运行 `weibao build`。",
+        "en": "The warehouse at {path} cannot be read or does not match the contract. "
+        "Run `weibao build` again.",
+    },
     "achieved_label": {"zh": "已达标", "en": "Targets met"},
     "achieved_value": {"zh": "{x} / 共 {y} 项", "en": "{x} of {y}"},
     "lagging_label": {"zh": "未达标", "en": "Not met"},

@@ -1,0 +1,57 @@
+"""未保 weibao dashboard: the only file that calls st.navigation.
+
+Run with `streamlit run dashboards/app.py`. Pages live in views/ (not pages/, which would put
+Streamlit in its legacy multipage mode on deep links).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # pages import data/ui/charts as top-level modules
+    sys.path.insert(0, str(HERE))
+
+import data  # noqa: E402
+import duckdb  # noqa: E402
+import streamlit as st  # noqa: E402
+import ui  # noqa: E402
+
+from weibao.i18n import t  # noqa: E402
+
+st.set_page_config(page_title="未保 weibao", page_icon=":material/shield_person:", layout="wide")
+ui.init_state()
+lang = ui.lang()
+
+PAGES = (
+    ("views/overview.py", "overview", ":material/dashboard:"),
+    ("views/regions.py", "regions", ":material/account_tree:"),
+    ("views/indicator.py", "indicator", ":material/query_stats:"),
+)
+page = st.navigation(
+    [
+        st.Page(path, title=t(key, lang), icon=icon, url_path=key, default=(key == "overview"))
+        for path, key, icon in PAGES
+    ]
+)
+
+with st.sidebar:
+    ui.language_toggle()
+
+if not data.available():
+    st.error(t("no_warehouse", lang, path=data.warehouse_file()), icon=":material/database:")
+    st.stop()
+
+try:
+    with st.sidebar:
+        ui.context_selectors()
+    if data.is_demo(ui.org(), ui.year()):
+        for where in (st.sidebar, st):
+            where.badge(t("demo_badge", lang), icon=ui.DEMO_ICON, color="orange")
+        st.sidebar.caption(t("demo_note", lang))
+    page.run()
+except (duckdb.Error, data.WarehouseMissing) as exc:
+    # A half-built or older warehouse: say so in words, not a traceback.
+    st.error(t("warehouse_error", lang, path=data.warehouse_file()), icon=":material/database:")
+    st.caption(f"{type(exc).__name__}: {exc}")

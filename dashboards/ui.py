@@ -1,0 +1,108 @@
+"""Shared page state (language, jurisdiction, year, indicator) and small display helpers.
+
+The canonical values live in plain session-state keys; each widget gets its own key, seeded
+from the canonical value on every run and copied back in on_change. That keeps the choice
+when pages switch and lets the Regions page drill down by setting the canonical key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import data
+import pandas as pd
+import streamlit as st
+
+from weibao.i18n import fmt_target, status_badge, t
+
+DEFAULTS: dict[str, Any] = {"lang": "zh", "org_unit_code": "330483", "year": 2022}
+LANG_NAMES = {"zh": "中文", "en": "English"}
+DEMO_ICON = ":material/science:"
+
+
+def init_state() -> None:
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def org() -> str:
+    return st.session_state.get("org_unit_code", DEFAULTS["org_unit_code"])
+
+
+def year() -> int:
+    return int(st.session_state.get("year", DEFAULTS["year"]))
+
+
+def set_state(key: str, value: Any) -> None:
+    """For on_click/on_change callbacks: they run before the next script run."""
+    st.session_state[key] = value
+
+
+def _sync(key: str) -> None:
+    value = st.session_state.get(f"_w_{key}")
+    if value is not None:
+        st.session_state[key] = value
+
+
+def bound(widget: Callable[..., Any], key: str, label: str, options: list[Any], **kw: Any) -> Any:
+    """Render a choice widget bound to the canonical session-state key."""
+    if st.session_state.get(key) not in options and options:
+        st.session_state[key] = options[0]
+    st.session_state[f"_w_{key}"] = st.session_state[key]
+    return widget(label, options, key=f"_w_{key}", on_change=_sync, args=(key,), **kw)
+
+
+def language_toggle() -> None:
+    names = LANG_NAMES
+    bound(st.radio, "lang", "语言 · Language", list(names), format_func=names.get, horizontal=True)
+
+
+def context_selectors() -> None:
+    """Jurisdiction (the five document jurisdictions, plus wherever Regions drilled to) and year."""
+    lg = lang()
+    juris = data.jurisdictions()
+    names = dict(zip(juris["org_unit_code"], juris["org_unit_name"], strict=True))
+    current = org()
+    if current not in names:
+        chain = data.ancestors(current)
+        if chain.empty:
+            st.session_state["org_unit_code"] = current = DEFAULTS["org_unit_code"]
+        else:
+            names[current] = " › ".join(chain["org_unit_name"].tolist()[-3:])
+    bound(st.selectbox, "org_unit_code", t("jurisdiction", lg), list(names), format_func=names.get)
+    years = [int(y) for y in data.years()["year"]]
+    if year() not in years and years:
+        st.session_state["year"] = DEFAULTS["year"] if DEFAULTS["year"] in years else years[-1]
+    bound(st.selectbox, "year", t("year", lg), years)
+
+
+def unit_name(code: str) -> str:
+    chain = data.ancestors(code)
+    return code if chain.empty else str(chain["org_unit_name"].iloc[-1])
+
+
+def header(title_key: str) -> None:
+    lg = lang()
+    st.title(t(title_key, lg))
+    when = f"{year()}年" if lg == "zh" else str(year())
+    st.caption(f"{unit_name(org())} · {when}")
+
+
+def name_col(lg: str) -> str:
+    return "name_zh" if lg == "zh" else "name_en"
+
+
+def target_markdown(row: pd.Series, indicator: pd.Series, lg: str) -> str:
+    text = f"{t('target', lg)} {fmt_target(row, indicator, lg)}"
+    if bool(row.get("target_is_demo")) and pd.notna(row.get("target_value")):
+        text += f" :orange-badge[{DEMO_ICON} {t('demo_target', lg)}]"
+    return text
+
+
+def status_md(code: str | None, lg: str) -> str:
+    return status_badge(code, lg)

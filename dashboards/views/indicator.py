@@ -1,0 +1,129 @@
+"""指标 Indicator: definition, source clause, targets, trend with the target line, data."""
+
+from __future__ import annotations
+
+import charts
+import data
+import pandas as pd
+import streamlit as st
+import ui
+
+from weibao.i18n import fmt_target, fmt_value, gap_text, status, suppress, t
+
+STAFF_CHECKS = ("staff_check_hire_rate", "staff_check_annual_rate")
+
+
+def choose_indicator(lang: str) -> pd.Series:
+    catalog = data.indicators()
+    names = dict(zip(catalog["indicator_code"], catalog[ui.name_col(lang)], strict=True))
+    ui.bound(
+        st.selectbox,
+        "indicator_code",
+        t("choose_indicator", lang),
+        list(names),
+        format_func=names.get,
+    )
+    return catalog.set_index("indicator_code").loc[st.session_state["indicator_code"]]
+
+
+def definition(ind: pd.Series, lang: str) -> None:
+    zh = lang == "zh"
+    st.subheader(ind["name_zh"] if zh else ind["name_en"])
+    st.markdown(f"**{t('definition', lang)}**: {ind['definition_zh' if zh else 'definition_en']}")
+    num, den = (
+        (ind["numerator_zh"], ind["denominator_zh"])
+        if zh
+        else (ind["numerator_en"], ind["denominator_en"])
+    )
+    st.markdown(f"**{t('numerator', lang)}**: {num}  \n**{t('denominator', lang)}**: {den}")
+    unit = ind["unit_zh"] if zh else ind["unit_en"]
+    responsible = ind["responsible_units_zh"] if zh else ind["responsible_units"]
+    st.markdown(
+        f"**{t('unit', lang)}**: {unit}  \n**{t('responsible_units', lang)}**: {responsible}"
+    )
+    st.markdown(f"**{t('source', lang)}**:\n\n> {ind['source_clause']}\n>\n> — {ind['source_doc']}")
+
+
+def targets(code: str, ind: pd.Series, lang: str) -> None:
+    st.subheader(t("targets_heading", lang))
+    frame = data.targets(code, str(ind.name))
+    if frame.empty:
+        st.info(t("no_targets", lang), icon=":material/info:")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("year", lang): frame["year"].astype(str),
+                t("jurisdiction_of_target", lang): frame["org_unit_name"],
+                t("target", lang): [fmt_target(r, ind, lang) for _, r in frame.iterrows()],
+                t("source", lang): frame["source_doc"] + " " + frame["source_clause"].fillna(""),
+                t("data_kind", lang): [
+                    t("demo_target" if d else "real_data", lang) for d in frame["is_demo"]
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def data_table(frame: pd.DataFrame, ind: pd.Series, lang: str) -> pd.DataFrame:
+    kids = bool(ind["counts_children"])
+    return pd.DataFrame(
+        {
+            t("year", lang): frame["year"].astype(int),
+            t("value", lang): [fmt_value(v, ind, lang) for v in frame["value"]],
+            t("numerator", lang): [suppress(n, kids) for n in frame["numerator"]],
+            t("denominator", lang): [suppress(n, kids) for n in frame["denominator"]],
+            t("target", lang): [fmt_target(r, ind, lang) for _, r in frame.iterrows()],
+            t("status", lang): [status(s).label(lang) for s in frame["status"]],
+            t("gap", lang): [gap_text(ind, r, lang) for _, r in frame.iterrows()],
+            t("data_kind", lang): [
+                t("demo_badge" if (r["is_demo"] or r["target_is_demo"]) else "real_data", lang)
+                for _, r in frame.iterrows()
+            ],
+        }
+    )
+
+
+def trend(code: str, ind: pd.Series, lang: str) -> None:
+    frame = data.trend(code, str(ind.name))
+    st.subheader(t("trend_heading", lang))
+    if frame.empty:
+        st.info(t("not_at_level", lang), icon=":material/info:")
+        return
+    st.plotly_chart(charts.trend_line(frame, ind, lang), config={"displaylogo": False})
+    st.subheader(t("data_heading", lang))
+    table = data_table(frame, ind, lang)
+    st.dataframe(table, hide_index=True, width="stretch")
+    demo = "_示例数据" if frame["is_demo"].any() or frame["target_is_demo"].any() else ""
+    st.download_button(
+        t("download_csv", lang),
+        table.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{ind.name}_{code}{demo}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+
+
+def sectors(code: str, lang: str) -> None:
+    frame = data.staff_by_sector(code, ui.year())
+    if frame.empty:
+        return
+    st.subheader(t("sector_heading", lang))
+    st.plotly_chart(charts.sector_bars(frame, lang), config={"displaylogo": False})
+    shown = frame.rename(columns={c: t(c, lang) for c in frame.columns if c != "is_demo"})
+    st.dataframe(shown.drop(columns=["is_demo"]), hide_index=True, width="stretch")
+
+
+lang = ui.lang()
+ui.header("indicator")
+chosen = choose_indicator(lang)
+left, right = st.columns([3, 2])
+with left:
+    definition(chosen, lang)
+with right:
+    targets(ui.org(), chosen, lang)
+trend(ui.org(), chosen, lang)
+if chosen.name in STAFF_CHECKS:
+    sectors(ui.org(), lang)

@@ -1,0 +1,75 @@
+"""总览 Overview: targets met out of total, then one card per indicator."""
+
+from __future__ import annotations
+
+import data
+import pandas as pd
+import streamlit as st
+import ui
+
+from weibao.i18n import fmt_value, gap_text, is_suppressed, status_badge, t
+
+CARDS_PER_ROW = 3
+
+
+def counts(values: pd.DataFrame) -> tuple[int, int, int]:
+    """(achieved, with a target, not achieved) among indicators computed for this unit."""
+    rows = values[values["has_row"]]
+    with_target = rows[rows["target_value"].notna()]
+    achieved = int((with_target["status"] == "achieved").sum())
+    lagging = int((with_target["status"] == "not_achieved").sum())
+    return achieved, len(with_target), lagging
+
+
+def summary(values: pd.DataFrame, lang: str) -> None:
+    achieved, total, lagging = counts(values)
+    left, mid, _ = st.columns([2, 2, 3])
+    left.metric(t("achieved_label", lang), t("achieved_value", lang, x=achieved, y=total))
+    mid.metric(t("lagging_label", lang), lagging)
+
+
+def open_indicator(code: str) -> None:
+    st.session_state["indicator_code"] = code
+    st.switch_page("views/indicator.py")
+
+
+def card(row: pd.Series, lang: str) -> None:
+    with st.container(border=True):
+        name = row[ui.name_col(lang)]
+        if not row["has_row"]:
+            st.metric(name, "—")
+            st.caption(t("not_at_level", lang))
+            return
+        shown = "<5" if is_suppressed(row, row) else fmt_value(row["value"], row, lang)
+        st.metric(name, shown)
+        st.markdown(ui.target_markdown(row, row, lang))
+        st.markdown(status_badge(row["status"], lang))
+        gap = gap_text(row, row, lang)
+        if gap:
+            st.markdown(f":material/arrow_right_alt: {gap}")
+        responsible = row["responsible_units_zh"] if lang == "zh" else row["responsible_units"]
+        st.caption(f"{t('responsible_units', lang)}: {responsible}")
+        if st.button(
+            t("details", lang),
+            key=f"open_{row['indicator_code']}",
+            type="tertiary",
+            icon=":material/open_in_new:",
+        ):
+            open_indicator(str(row["indicator_code"]))
+
+
+def cards(values: pd.DataFrame, lang: str) -> None:
+    rows = [row for _, row in values.iterrows()]
+    for start in range(0, len(rows), CARDS_PER_ROW):
+        for col, row in zip(
+            st.columns(CARDS_PER_ROW), rows[start : start + CARDS_PER_ROW], strict=False
+        ):
+            with col:
+                card(row, lang)
+
+
+lang = ui.lang()
+ui.header("overview")
+unit_values = data.unit_values(ui.org(), ui.year())
+summary(unit_values, lang)
+cards(unit_values, lang)

@@ -1,0 +1,170 @@
+"""Each dashboard page runs without an exception and shows what the marts hold.
+
+Enters through dashboards/app.py with AppTest and switches to each page (the page path is
+relative to the main script); expected figures are queried from the published file directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from weibao.i18n import fmt_value, status
+
+APP = "../dashboards/app.py"  # relative to this file
+ORG, YEAR = "330483", 2022  # the default jurisdiction and year
+
+
+def query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def indicator_row(path: Path, code: str) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cur = con.execute("select * from dim_indicators where indicator_code = ?", [code])
+        names = [d[0] for d in cur.description]
+        return dict(zip(names, cur.fetchone(), strict=True))
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def app(published_warehouse: Path) -> AppTest:
+    st.cache_data.clear()  # the cache outlives AppTest instances in one process
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_overview_counts_and_cards(app: AppTest, published_warehouse: Path):
+    assert [t.value for t in app.title] == ["总览"]
+    achieved, with_target = query(
+        published_warehouse,
+        """select count(*) filter (where status = 'achieved'),
+                  count(*) filter (where target_value is not null)
+           from fct_indicator_values where org_unit_code = ? and year = ?""",
+        [ORG, YEAR],
+    )[0]
+    assert app.metric[0].label == "已达标"
+    assert app.metric[0].value == f"{achieved} / 共 {with_target} 项"
+
+    rows = query(
+        published_warehouse,
+        """select v.indicator_code, i.name_zh, v.value, v.status
+           from fct_indicator_values v join dim_indicators i using (indicator_code)
+           where v.org_unit_code = ? and v.year = ? order by i.sort_order""",
+        [ORG, YEAR],
+    )
+    assert rows, "no values for 桐乡市 2022 in the mart"
+    cards = {m.label: m.value for m in app.metric}
+    for code, name_zh, value, code_status in rows:
+        ind = indicator_row(published_warehouse, code)
+        if not ind["counts_children"]:
+            assert cards[name_zh] == fmt_value(value, ind, "zh")
+        assert status(code_status).zh in markdown_text(app)
+
+
+def test_demo_badge_follows_the_marts(app: AppTest, published_warehouse: Path):
+    (demo,) = query(
+        published_warehouse,
+        """select coalesce(bool_or(v.is_demo or coalesce(v.target_is_demo, false)), false)
+           from fct_indicator_values v join dim_org_units o using (org_unit_code)
+           where ? in (o.org_unit_code, o.township_code, o.county_code, o.city_code,
+                       o.province_code)
+             and (v.year = ? or v.org_unit_code = ?)""",
+        [ORG, YEAR, ORG],
+    )[0]
+    assert ("示例数据" in markdown_text(app)) == demo
+    assert demo, "the demo build is expected to carry demo data"
+
+
+def test_english_toggle(app: AppTest):
+    app.radio(key="_w_lang").set_value("en").run()
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Overview"]
+    assert app.metric[0].label == "Targets met"
+    app.switch_page("views/regions.py").run()
+    assert [t.value for t in app.title] == ["Regions"]
+
+
+def test_regions_lists_children_and_drills(app: AppTest, published_warehouse: Path):
+    app.switch_page("views/regions.py").run()
+    assert not app.exception, app.exception
+    assert [t.value for t in app.title] == ["地区"]
+    code = app.session_state["indicator_code"]
+    children = query(
+        published_warehouse,
+        """select o.org_unit_code, o.org_unit_name, v.value from fct_indicator_values v
+           join dim_org_units o using (org_unit_code)
+           where o.parent_code = ? and v.indicator_code = ? and v.year = ?
+           order by v.value nulls first, o.org_unit_code""",
+        [ORG, code, YEAR],
+    )
+    assert children, "no township values under 桐乡市"
+    table = app.dataframe[0].value
+    assert table["地区"].tolist() == [name for _, name, _ in children]
+    ind = indicator_row(published_warehouse, code)
+    if not ind["counts_children"]:
+        assert table["数值"].iloc[0] == fmt_value(children[0][2], ind, "zh")
+
+    app.selectbox(key=f"drill_{ORG}").set_value(children[0][0]).run()
+    assert not app.exception, app.exception
+    assert app.session_state["org_unit_code"] == children[0][0]
+    app.button(key=f"crumb_{ORG}").click().run()
+    assert app.session_state["org_unit_code"] == ORG
+
+
+def test_indicator_page(app: AppTest, published_warehouse: Path):
+    app.switch_page("views/indicator.py").run()
+    assert not app.exception, app.exception
+    assert [t.value for t in app.title] == ["指标"]
+    code = app.session_state["indicator_code"]
+    ind = indicator_row(published_warehouse, code)
+    assert ind["name_zh"] in [s.value for s in app.subheader]
+    assert ind["source_clause"] in markdown_text(app)
+    years = query(
+        published_warehouse,
+        """select year, value from fct_indicator_values
+           where org_unit_code = ? and indicator_code = ? order by year""",
+        [ORG, code],
+    )
+    data = app.dataframe[1].value
+    assert data["年度"].tolist() == [y for y, _ in years]
+    if not ind["counts_children"]:
+        assert data["数值"].tolist() == [fmt_value(v, ind, "zh") for _, v in years]
+
+
+def test_staff_check_breakdown_by_sector(app: AppTest, published_warehouse: Path):
+    app.switch_page("views/indicator.py").run()
+    app.selectbox(key="_w_indicator_code").set_value("staff_check_annual_rate").run()
+    assert not app.exception, app.exception
+    sectors = query(
+        published_warehouse,
+        "select count(*) from fct_staff_checks_by_sector where org_unit_code = ? and year = ?",
+        [ORG, YEAR],
+    )[0][0]
+    assert sectors > 0
+    assert "分行业查询情况" in [s.value for s in app.subheader]
+    assert len(app.dataframe[-1].value) == sectors
+
+
+def test_missing_warehouse_says_run_build(published_warehouse, monkeypatch, tmp_path):
+    monkeypatch.setenv("WEIBAO_WAREHOUSE", str(tmp_path / "nothing.duckdb"))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("weibao build" in e.value for e in at.error)
