@@ -66,7 +66,15 @@ def _describe_failure(result) -> str:
     if kind == "test":
         return f"检查未通过 / check failed: {name} ({getattr(result, 'failures', '?')} 行 / rows)"
     label = {"model": "模型", "seed": "参照表"}.get(str(kind), str(kind))
-    return f"{label} {name} 构建失败 / failed to build: {(result.message or '').strip()[:400]}"
+    return f"{label} {name} 构建失败 / failed to build: {_essence(result.message or '')}"
+
+
+def _essence(message: str) -> str:
+    """dbt's error text without its boilerplate: the first line and any table of mismatches."""
+    lines = [ln.rstrip() for ln in message.strip().splitlines() if ln.strip()]
+    keep = lines[:1] + [ln.strip() for ln in lines[1:] if ln.strip().startswith("|")
+                        and "---" not in ln]
+    return "\n      ".join(keep[:12])
 
 
 def run_dbt(args: list[str], db_path: Path, progress: Progress | None = None):
@@ -78,17 +86,35 @@ def run_dbt(args: list[str], db_path: Path, progress: Progress | None = None):
     done = {"n": 0}
 
     def on_event(event) -> None:
+        # Tests are many and quick: show them only when they do not pass.
         if progress and event.info.name == "NodeFinished":
             done["n"] += 1
             node = event.data.node_info
-            progress(f"  [{done['n']}] {node.node_status:<7} {node.resource_type} {node.node_name}")
+            if node.resource_type not in ("test", "unit_test") or node.node_status != "pass":
+                progress(f"    [{done['n']}] {node.node_status:<7} {node.resource_type} "
+                         f"{node.node_name}")
 
     runner = dbtRunner(callbacks=[on_event])
-    return runner.invoke(
-        [*args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
-         "--target-path", str(ROOT / "target"), "--log-path", str(ROOT / "target" / "logs"),
-         "--quiet"]
-    )
+    try:
+        return runner.invoke(
+            [*args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
+             "--target-path", str(ROOT / "target"), "--log-path", str(ROOT / "target" / "logs"),
+             "--log-level", "none", "--log-level-file", "info"]
+        )
+    finally:
+        _close_dbt_duckdb()
+
+
+def _close_dbt_duckdb() -> None:
+    """dbt-duckdb keeps its database open in-process after a run. Close it, so the file is
+    checkpointed and unlocked before it is audited and moved onto the published path."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None and getattr(env, "conn", None) is not None:
+        env.conn.close()
+        env.conn = None
+    DuckDBConnectionManager.close_all_connections()
 
 
 def build(warehouse: str | os.PathLike[str] | None = None, progress: Progress | None = None,

@@ -18,7 +18,8 @@ minors-protection indicator warehouse and dashboard"""
 
 
 def _progress(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    sys.stderr.write(msg + "\n")  # one write per line: dbt reports from several threads
+    sys.stderr.flush()
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -15,10 +15,10 @@ renamed as (
         comparator,
         cast(target_value as decimal(18, 2)) as target_value,
         cast(target_value_high as decimal(18, 2)) as target_value_high,
-        source_doc,
-        source_clause,
+        cast(source_doc as {{ dbt.type_string() }}) as source_doc,
+        cast(source_clause as {{ dbt.type_string() }}) as source_clause,
         cast(is_demo as boolean) as is_demo,
-        note
+        cast(note as {{ dbt.type_string() }}) as note
     from source
 
 )

@@ -1,0 +1,47 @@
+"""Session fixtures: one real demo store and one real dbt build, shared by every test.
+
+The demo submissions are generated into a temporary store and built into a temporary
+published DuckDB file, exactly as `weibao demo --no-serve` does, so tests never touch the
+developer's own seeds/submissions/ or warehouse/.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from weibao import demo
+from weibao.build import build
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("submissions")
+    demo.generate(root)
+    os.environ["WEIBAO_SUBMISSIONS"] = str(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def published_warehouse(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("warehouse") / "weibao.duckdb"
+    result = build(path, submissions=demo_store)
+    os.environ["WEIBAO_WAREHOUSE"] = str(result.published)
+    return result.published
+
+
+@pytest.fixture
+def mart(published_warehouse: Path):
+    """Run a query on the published file through a short-lived read-only connection."""
+
+    def query(sql: str, params: list | None = None):
+        con = duckdb.connect(str(published_warehouse), read_only=True)
+        try:
+            return con.execute(sql, params or []).df()
+        finally:
+            con.close()
+
+    return query
