@@ -1,0 +1,129 @@
+"""The dashboard renders in a real headless Chromium: Chinese title, a Plotly chart, a screenshot.
+
+Debian's `chromium` (with `fonts-noto-cjk`, so Chinese is not drawn as boxes) is installed by
+.ci/run; Playwright drives it through executable_path, offline.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer at {url}")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.skip("Chromium not installed (apt-get install -y chromium fonts-noto-cjk)")
+    pytest.importorskip("playwright.sync_api")
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(published_warehouse: Path, chromium: str) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "WEIBAO_WAREHOUSE": str(published_warehouse)}
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "dashboards/app.py",
+        "--server.port", str(port), "--server.headless", "true",
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "streamlit.log").open("w")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture
+def page(chromium: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        try:
+            pg = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+            yield pg
+        finally:
+            browser.close()
+
+
+def test_overview_renders_in_chinese(server: str, page):
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
+    page.get_by_text("示例数据").first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_regions_shows_a_plotly_chart(server: str, page):
+    page.goto(f"{server}/regions", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="地区").wait_for(timeout=60_000)
+    page.locator(".stPlotlyChart .js-plotly-plot").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)  # let Plotly finish drawing before the screenshot
+    page.screenshot(path=str(ARTIFACTS / "regions.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator(".js-plotly-plot .bars path").count() > 0
+
+
+def test_indicator_page_trend(server: str, page):
+    page.goto(f"{server}/indicator", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="指标").wait_for(timeout=60_000)
+    page.locator(".stPlotlyChart .js-plotly-plot").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "indicator.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
