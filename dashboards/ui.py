@@ -97,6 +97,13 @@ def name_col(lg: str) -> str:
     return "name_zh" if lg == "zh" else "name_en"
 
 
+def responsible(indicator: pd.Series, lg: str) -> str:
+    """Responsible units: 民政局、妇联 in Chinese; the agency codes, readable, in English."""
+    if lg == "zh":
+        return str(indicator["responsible_units_zh"])
+    return ", ".join(c.replace("_", " ") for c in str(indicator["responsible_units"]).split(";"))
+
+
 def target_markdown(row: pd.Series, indicator: pd.Series, lg: str) -> str:
     text = f"{t('target', lg)} {fmt_target(row, indicator, lg)}"
     if bool(row.get("target_is_demo")) and pd.notna(row.get("target_value")):

@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from weibao.i18n import fmt_value, status
+from weibao.i18n import fmt_target, fmt_value, status
 
 APP = "../dashboards/app.py"  # relative to this file
 ORG, YEAR = "330483", 2022  # the default jurisdiction and year
@@ -142,10 +142,19 @@ def test_indicator_page(app: AppTest, published_warehouse: Path):
            where org_unit_code = ? and indicator_code = ? order by year""",
         [ORG, code],
     )
-    data = app.dataframe[1].value
+    data = next(d.value for d in app.dataframe if "数值" in d.value.columns)
     assert data["年度"].tolist() == [y for y, _ in years]
     if not ind["counts_children"]:
         assert data["数值"].tolist() == [fmt_value(v, ind, "zh") for _, v in years]
+    (target,) = query(
+        published_warehouse,
+        """select comparator, target_value, target_value_high from fct_indicator_values
+           where org_unit_code = ? and indicator_code = ? and year = ?""",
+        [ORG, code, YEAR],
+    )
+    if target[1] is not None:
+        row = dict(zip(("comparator", "target_value", "target_value_high"), target, strict=True))
+        assert f"2022年目标**: {fmt_target(row, ind, 'zh')}" in markdown_text(app)
 
 
 def test_staff_check_breakdown_by_sector(app: AppTest, published_warehouse: Path):

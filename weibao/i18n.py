@@ -79,7 +79,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "responsible_units": {"zh": "责任单位", "en": "Responsible units"},
     "source": {"zh": "依据", "en": "Source"},
     "targets_heading": {"zh": "目标及依据", "en": "Targets and their sources"},
-    "no_targets": {"zh": "本辖区没有设定该指标的目标。", "en": "No target set for this area."},
+    "this_year_target": {"zh": "{year}年目标", "en": "Target for {year}"},
+    "all_targets": {"zh": "各年度目标及依据", "en": "Targets for every year"},
+    "no_targets": {
+        "zh": "本年度本辖区及上级均未设定该指标的目标。",
+        "en": "No target is set for this area or above it for this year.",
+    },
     "trend_heading": {"zh": "2021–2025 年趋势", "en": "Trend 2021–2025"},
     "data_heading": {"zh": "数据", "en": "Data"},
     "download_csv": {"zh": "下载 CSV", "en": "Download CSV"},

@@ -37,7 +37,7 @@ def definition(ind: pd.Series, lang: str) -> None:
     )
     st.markdown(f"**{t('numerator', lang)}**: {num}  \n**{t('denominator', lang)}**: {den}")
     unit = ind["unit_zh"] if zh else ind["unit_en"]
-    responsible = ind["responsible_units_zh"] if zh else ind["responsible_units"]
+    responsible = ui.responsible(ind, lang)
     st.markdown(
         f"**{t('unit', lang)}**: {unit}  \n**{t('responsible_units', lang)}**: {responsible}"
     )
@@ -45,26 +45,43 @@ def definition(ind: pd.Series, lang: str) -> None:
 
 
 def targets(code: str, ind: pd.Series, lang: str) -> None:
+    """This year's applicable target (nearest unit with one) with its source; all years below."""
     st.subheader(t("targets_heading", lang))
     frame = data.targets(code, str(ind.name))
-    if frame.empty:
+    this_year = frame[frame["year"] == ui.year()]
+    if this_year.empty:
         st.info(t("no_targets", lang), icon=":material/info:")
+    else:
+        row = this_year.iloc[0]
+        with st.container(border=True):
+            demo = (
+                f" :orange-badge[{ui.DEMO_ICON} {t('demo_target', lang)}]" if row["is_demo"] else ""
+            )
+            st.markdown(
+                f"**{t('this_year_target', lang, year=ui.year())}**: {fmt_target(row, ind, lang)}"
+                f" ({row['org_unit_name']}){demo}"
+            )
+            st.markdown(f"> {row['source_clause']}\n>\n> — {row['source_doc']}")
+    if frame.empty:
         return
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("year", lang): frame["year"].astype(str),
-                t("jurisdiction_of_target", lang): frame["org_unit_name"],
-                t("target", lang): [fmt_target(r, ind, lang) for _, r in frame.iterrows()],
-                t("source", lang): frame["source_doc"] + " " + frame["source_clause"].fillna(""),
-                t("data_kind", lang): [
-                    t("demo_target" if d else "real_data", lang) for d in frame["is_demo"]
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    with st.expander(t("all_targets", lang), icon=":material/flag:"):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("year", lang): frame["year"].astype(str),
+                    t("jurisdiction_of_target", lang): frame["org_unit_name"],
+                    t("target", lang): [fmt_target(r, ind, lang) for _, r in frame.iterrows()],
+                    t("data_kind", lang): [
+                        t("demo_target" if d else "real_data", lang) for d in frame["is_demo"]
+                    ],
+                    t("source", lang): frame["source_doc"]
+                    + " "
+                    + frame["source_clause"].fillna(""),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def data_table(frame: pd.DataFrame, ind: pd.Series, lang: str) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import ui
 
 from weibao.i18n import fmt_value, gap_text, is_suppressed, status_badge, t
 
-CARDS_PER_ROW = 3
+CARDS_PER_ROW = {"zh": 3, "en": 2}  # English units (yuan/person/year) need the wider card
 
 
 def counts(values: pd.DataFrame) -> tuple[int, int, int]:
@@ -47,8 +47,7 @@ def card(row: pd.Series, lang: str) -> None:
         gap = gap_text(row, row, lang)
         if gap:
             st.markdown(f":material/arrow_right_alt: {gap}")
-        responsible = row["responsible_units_zh"] if lang == "zh" else row["responsible_units"]
-        st.caption(f"{t('responsible_units', lang)}: {responsible}")
+        st.caption(f"{t('responsible_units', lang)}: {ui.responsible(row, lang)}")
         if st.button(
             t("details", lang),
             key=f"open_{row['indicator_code']}",
@@ -60,10 +59,9 @@ def card(row: pd.Series, lang: str) -> None:
 
 def cards(values: pd.DataFrame, lang: str) -> None:
     rows = [row for _, row in values.iterrows()]
-    for start in range(0, len(rows), CARDS_PER_ROW):
-        for col, row in zip(
-            st.columns(CARDS_PER_ROW), rows[start : start + CARDS_PER_ROW], strict=False
-        ):
+    per_row = CARDS_PER_ROW.get(lang, 3)
+    for start in range(0, len(rows), per_row):
+        for col, row in zip(st.columns(per_row), rows[start : start + per_row], strict=False):
             with col:
                 card(row, lang)
 
