@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from weibao.i18n import fmt_target, fmt_value, status, t
+from weibao.i18n import fmt_rate, fmt_target, fmt_value, status, t
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -55,7 +55,13 @@ def area_bars(df: pd.DataFrame, indicator: pd.Series, lang: str) -> go.Figure:
     single = _single_target(df)
     label = f"{t('target', lang)} {fmt_target(df.iloc[0], indicator, lang)}" if len(df) else ""
     if single is not None:
-        fig.add_vline(x=single, line_dash="dash", line_color="#424242", annotation_text=label)
+        fig.add_vline(
+            x=single,
+            line_dash="dash",
+            line_color="#424242",
+            annotation_text=label,
+            annotation_position="top left",
+        )
     elif df["target_value"].notna().any():
         fig.add_scatter(
             x=df["target_value"].astype(float),
@@ -109,7 +115,7 @@ def sector_bars(df: pd.DataFrame, lang: str) -> go.Figure:
             y=df[col].astype(float),
             name=t(col, lang),
             marker={"color": colour, "pattern": {"shape": shape}},
-            text=[f"{float(v):.1f}%" for v in df[col]],
+            text=[fmt_rate(v) for v in df[col]],
             textposition="outside",
         )
     fig.update_layout(barmode="group")

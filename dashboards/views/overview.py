@@ -36,12 +36,13 @@ def open_indicator(code: str) -> None:
 def card(row: pd.Series, lang: str) -> None:
     with st.container(border=True):
         name = row[ui.name_col(lang)]
+        st.markdown(f"**{name}**")  # in full: long names would be cut in a metric label
         if not row["has_row"]:
-            st.metric(name, "—")
+            st.metric(name, "—", label_visibility="collapsed")
             st.caption(t("not_at_level", lang))
             return
         shown = "<5" if is_suppressed(row, row) else fmt_value(row["value"], row, lang)
-        st.metric(name, shown)
+        st.metric(name, shown, label_visibility="collapsed")
         st.markdown(ui.target_markdown(row, row, lang))
         st.markdown(status_badge(row["status"], lang))
         gap = gap_text(row, row, lang)
