@@ -113,3 +113,17 @@ def target_markdown(row: pd.Series, indicator: pd.Series, lg: str) -> str:
 
 def status_md(code: str | None, lg: str) -> str:
     return status_badge(code, lg)
+
+
+def choose_indicator(lang: str) -> pd.Series:
+    """The shared indicator choice of the Regions and Indicator pages; its catalog row."""
+    catalog = data.indicators()
+    names = dict(zip(catalog["indicator_code"], catalog[name_col(lang)], strict=True))
+    bound(
+        st.selectbox,
+        "indicator_code",
+        t("choose_indicator", lang),
+        list(names),
+        format_func=names.get,
+    )
+    return catalog.set_index("indicator_code").loc[st.session_state["indicator_code"]]

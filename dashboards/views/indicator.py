@@ -13,19 +13,6 @@ from weibao.i18n import fmt_target, fmt_value, gap_text, status, suppress, t
 STAFF_CHECKS = ("staff_check_hire_rate", "staff_check_annual_rate")
 
 
-def choose_indicator(lang: str) -> pd.Series:
-    catalog = data.indicators()
-    names = dict(zip(catalog["indicator_code"], catalog[ui.name_col(lang)], strict=True))
-    ui.bound(
-        st.selectbox,
-        "indicator_code",
-        t("choose_indicator", lang),
-        list(names),
-        format_func=names.get,
-    )
-    return catalog.set_index("indicator_code").loc[st.session_state["indicator_code"]]
-
-
 def definition(ind: pd.Series, lang: str) -> None:
     zh = lang == "zh"
     st.subheader(ind["name_zh"] if zh else ind["name_en"])
@@ -135,7 +122,7 @@ def sectors(code: str, lang: str) -> None:
 
 lang = ui.lang()
 ui.header("indicator")
-chosen = choose_indicator(lang)
+chosen = ui.choose_indicator(lang)
 left, right = st.columns([3, 2])
 with left:
     definition(chosen, lang)

@@ -11,19 +11,6 @@ import ui
 from weibao.i18n import fmt_value, gap_text, is_suppressed, status, suppress, t
 
 
-def choose_indicator(lang: str) -> pd.Series:
-    catalog = data.indicators()
-    names = dict(zip(catalog["indicator_code"], catalog[ui.name_col(lang)], strict=True))
-    ui.bound(
-        st.selectbox,
-        "indicator_code",
-        t("choose_indicator", lang),
-        list(names),
-        format_func=names.get,
-    )
-    return catalog.set_index("indicator_code").loc[st.session_state["indicator_code"]]
-
-
 def breadcrumb(code: str) -> None:
     chain = data.ancestors(code)
     with st.container(horizontal=True, gap="small"):
@@ -106,6 +93,6 @@ def regions(code: str, indicator: pd.Series, lang: str) -> None:
 
 lang = ui.lang()
 ui.header("regions")
-chosen = choose_indicator(lang)
+chosen = ui.choose_indicator(lang)
 breadcrumb(ui.org())
 regions(ui.org(), chosen, lang)
