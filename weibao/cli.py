@@ -68,6 +68,81 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 0
 
 
+def cmd_submit(args: argparse.Namespace) -> int:
+    from weibao.intake import submit
+    from weibao.submission_types import SUBMISSION_TYPES
+
+    path = Path(args.file)
+    if args.type not in SUBMISSION_TYPES:
+        raise WeibaoError(f"未知的报送类型 {args.type}", f"unknown submission type {args.type}",
+                          "可选: " + ", ".join(SUBMISSION_TYPES))
+    if not path.is_file():
+        raise WeibaoError(f"找不到文件 {path}", f"file not found: {path}")
+    receipt = submit(path.read_bytes(), path.name, submission_type=args.type,
+                     agency_code=args.unit, jurisdiction_code=args.jurisdiction,
+                     period=args.period)
+    if args.format == "json":
+        print(receipt.to_json())
+    else:
+        print(_receipt_text(receipt, args.lang))
+    return 2 if receipt.status == "rejected" else 0
+
+
+def _receipt_text(receipt, lang: str) -> str:
+    words = {"accepted": ("已接收", "accepted"),
+             "accepted_with_warnings": ("已接收(有提示)", "accepted with warnings"),
+             "rejected": ("已退回", "rejected")}[receipt.status]
+    zh = lang == "zh"
+    lines = [f"{'回执' if zh else 'Receipt'}: {words[0 if zh else 1]}  {receipt.file_name}",
+             f"  {'编号' if zh else 'id'}: {receipt.submission_id}",
+             f"  {'编码' if zh else 'encoding'}: {receipt.detected_encoding or '-'}  "
+             f"{'读取' if zh else 'rows read'} {receipt.rows_read}  "
+             f"{'接收' if zh else 'accepted'} {receipt.rows_accepted}"]
+    for i in receipt.issues:
+        where = (f"{'第' if zh else 'row '}{i.row}{'行' if zh else ''} " if i.row else "")
+        where += f"[{i.column}] " if i.column else ""
+        mark = "错误" if i.severity == "error" else "提示"
+        text = i.message_zh if zh else i.message_en
+        hint = f" → {i.hint_zh}" if zh and i.hint_zh else ""
+        lines.append(f"  {mark if zh else i.severity} {i.code} {where}{text}{hint}")
+    return "\n".join(lines)
+
+
+def cmd_submissions(args: argparse.Namespace) -> int:
+    import json
+
+    from weibao.paths import submissions_dir
+    from weibao.store import read_manifest
+
+    m = read_manifest()
+    if args.type:
+        m = m[m.submission_type == args.type]
+    root = submissions_dir()
+    m = m.assign(path=[str(root / (p or q)) for p, q in zip(m.stored_path, m.original_path,
+                                                              strict=True)])
+    cols = ["submission_id", "submission_type", "agency_code", "jurisdiction_code", "period",
+            "status", "received_at", "rows", "supersedes", "original_filename", "path"]
+    if args.format == "json":
+        print(json.dumps(m[cols].to_dict(orient="records"), ensure_ascii=False, indent=2))
+    else:
+        print(m[cols].to_string(index=False) if len(m) else "(无报送 / no submissions)")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from weibao.intake.templates import template_csv, template_xlsx
+    from weibao.submission_types import SUBMISSION_TYPES
+
+    if args.type not in SUBMISSION_TYPES:
+        raise WeibaoError(f"未知的报送类型 {args.type}", f"unknown submission type {args.type}",
+                          "可选: " + ", ".join(SUBMISSION_TYPES))
+    data = template_xlsx(args.type) if args.xlsx else template_csv(args.type)
+    out = Path(args.output or f"{args.type}_模板.{'xlsx' if args.xlsx else 'csv'}")
+    out.write_bytes(data)
+    print(out)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="weibao", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -104,6 +179,36 @@ def parser() -> argparse.ArgumentParser:
     with_warehouse(s)
     with_server(s)
     s.set_defaults(func=cmd_serve)
+
+    from weibao.submission_types import SUBMISSION_TYPES
+
+    types = ", ".join(SUBMISSION_TYPES)
+    u = sub.add_parser("submit", help="上报一个文件并取得回执 / submit a file, get a receipt",
+                       description="检查并保存一份报送文件。退出码: 0 已接收, 2 已退回, 1 用法或系统错误。"
+                                   " Exit codes: 0 accepted, 2 rejected, 1 usage or system error.")
+    u.add_argument("file", metavar="FILE", help=".csv 或 .xlsx")
+    u.add_argument("--type", required=True, help=f"报送类型 / submission type: {types}")
+    u.add_argument("--unit", required=True, help="报送单位代码 / agency code, e.g. civil_affairs")
+    u.add_argument("--jurisdiction", required=True, help="辖区区划代码 / jurisdiction code")
+    u.add_argument("--period", required=True, help="报送期间 / period, e.g. 2024")
+    u.add_argument("--format", choices=["text", "json"], default="text")
+    u.add_argument("--lang", choices=["zh", "en"], default="zh")
+    u.set_defaults(func=cmd_submit)
+
+    ls = sub.add_parser("submissions", help="列出报送清单 / list the submission manifest",
+                        description="列出所有报送(已接收和已退回)。 Lists every submission, "
+                                    "accepted and rejected.")
+    ls.add_argument("--type", help=f"只列此类型 / only this type: {types}")
+    ls.add_argument("--format", choices=["text", "json"], default="text")
+    ls.set_defaults(func=cmd_submissions)
+
+    tp = sub.add_parser("template", help="下载填报模板 / write a blank template",
+                        description="生成填报模板:CSV(中文表头)或 xlsx(数据表+说明表)。"
+                                    " Writes a blank template, CSV or xlsx.")
+    tp.add_argument("type", metavar="TYPE", help=types)
+    tp.add_argument("--xlsx", action="store_true", help="xlsx 模板 / xlsx template")
+    tp.add_argument("-o", "--output", metavar="FILE")
+    tp.set_defaults(func=cmd_template)
     return p
 
 
@@ -114,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     except WeibaoError as exc:
         print(exc.render(), file=sys.stderr)
         return 1
+    except SystemExit:
+        raise
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a message

@@ -155,6 +155,41 @@ def accept(
     return entry
 
 
+def reject(
+    *,
+    submission_type: str,
+    agency_code: str,
+    jurisdiction_code: str,
+    period: str,
+    original: bytes,
+    original_filename: str,
+    receipt_json: str,
+    rows: int,
+    received_at: datetime,
+    root: Path | None = None,
+) -> ManifestEntry:
+    """Quarantine a rejected file with its receipt. Nothing of it reaches the warehouse."""
+    root = root or submissions_dir()
+    received_iso = received_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sha = hashlib.sha256(original).hexdigest()
+    sid = make_submission_id(submission_type, jurisdiction_code, agency_code, period,
+                             received_iso, sha)
+    folder = Path("quarantine") / sid
+    orig = folder / f"original{Path(original_filename).suffix.lower() or '.csv'}"
+    atomic_write(root / orig, original)
+    atomic_write(root / folder / "receipt.json", receipt_json.encode("utf-8"))
+    entry = ManifestEntry(
+        submission_id=sid, submission_type=submission_type, agency_code=agency_code,
+        jurisdiction_code=jurisdiction_code, period=period, received_at=received_iso,
+        original_filename=Path(original_filename).name, sha256=sha, rows=rows,
+        status="rejected", supersedes="", stored_path="", original_path=orig.as_posix(),
+        is_demo=False,
+    )
+    with _locked(root):
+        _append(root, entry)
+    return entry
+
+
 def _latest_accepted(root: Path, stype: str, agency: str, jurisdiction: str,
                      period: str) -> str | None:
     """Latest accepted submission for the key (by received_at), or None. Caller holds the lock."""
@@ -239,3 +274,7 @@ def _append(root: Path, entry: ManifestEntry) -> None:
         writer.writerow(row)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

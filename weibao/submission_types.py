@@ -3,11 +3,14 @@
 One entry per kind of file an agency hands in. The registry is the single place that
 knows a type's columns, Chinese headers, who may submit it, at what level and for what
 period. The demo generator, the load step, the templates and validation all read it.
+Value rules (ranges, allowed sets, part <= whole) live in the Great Expectations suites in
+expectations/<type>.json, reviewed like code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -18,10 +21,12 @@ class Column:
     description_zh: str
     description_en: str
     unit_zh: str = ""
-    allowed: tuple[str, ...] = ()  # fixed set of values, if any
-    minimum: float | None = None
-    maximum: float | None = None
     is_key: bool = False
+    aliases: tuple[str, ...] = ()  # other headers accepted for this column (e.g. English)
+
+    @property
+    def is_number(self) -> bool:
+        return self.sql_type in ("integer", "bigint", "double")
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,18 @@ class SubmissionType:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    @property
+    def org_unit_level(self) -> str:
+        """Level of the division code in `org_unit_code` (institutions are located by township)."""
+        return "township" if self.level == "institution" else self.level
+
+    def period_bounds(self, period: str) -> tuple[date, date]:
+        year = int(period)
+        return date(year, 1, 1), date(year, 12, 31)
+
+    def deadline(self, period: str) -> date:
+        return self.period_bounds(period)[1] + timedelta(days=self.deadline_days)
+
 
 # Sectors of child-contact institutions, from 003 task 20 (桐乡市2022年工作要点 第20条)
 # plus kindergarten, which 001 and 000 name with schools.
@@ -61,7 +78,7 @@ SECTORS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-_YEAR = Column("year", "年度", "integer", "统计年度", "reporting year", minimum=2015, maximum=2100,
+_YEAR = Column("year", "年度", "integer", "统计年度", "reporting year",
                is_key=True)
 
 SUBMISSION_TYPES: dict[str, SubmissionType] = {
@@ -81,8 +98,7 @@ SUBMISSION_TYPES: dict[str, SubmissionType] = {
                        "12-digit NBS division code of the village/community", is_key=True),
                 _YEAR,
                 Column("child_director_count", "儿童主任人数", "integer",
-                       "本村(社区)在岗儿童主任人数", "child directors in post", "人",
-                       minimum=0, maximum=20),
+                       "本村(社区)在岗儿童主任人数", "child directors in post", "人"),
             ),
         ),
         SubmissionType(
@@ -99,8 +115,7 @@ SUBMISSION_TYPES: dict[str, SubmissionType] = {
                        "9-digit NBS division code of the township", is_key=True),
                 _YEAR,
                 Column("child_supervisor_count", "儿童督导员人数", "integer",
-                       "本乡镇(街道)在岗儿童督导员人数", "child supervisors in post", "人",
-                       minimum=0, maximum=50),
+                       "本乡镇(街道)在岗儿童督导员人数", "child supervisors in post", "人"),
             ),
         ),
         SubmissionType(
@@ -117,20 +132,18 @@ SUBMISSION_TYPES: dict[str, SubmissionType] = {
                        "code the agency assigns to the institution (no names)", is_key=True),
                 Column("org_unit_code", "所在乡镇(街道)代码", "varchar", "机构所在乡镇(街道)9位代码",
                        "9-digit code of the township where the institution is"),
-                Column("sector", "行业", "varchar", "机构所属行业", "sector of the institution",
-                       allowed=tuple(SECTORS)),
+                Column("sector", "行业", "varchar", "机构所属行业", "sector of the institution"),
                 _YEAR,
                 Column("new_hires", "新入职人数", "integer", "年度内新招聘人员数",
-                       "staff hired in the year", "人", minimum=0, maximum=100000),
+                       "staff hired in the year", "人"),
                 Column("new_hires_checked", "入职查询人数", "integer",
                        "新招聘人员中招聘时已查询违法犯罪记录的人数",
-                       "new hires checked for criminal records before hiring", "人",
-                       minimum=0, maximum=100000),
+                       "new hires checked for criminal records before hiring", "人"),
                 Column("staff_in_post", "在岗人数", "integer", "年末在岗工作人员数",
-                       "staff in post at year end", "人", minimum=0, maximum=100000),
+                       "staff in post at year end", "人"),
                 Column("staff_checked", "年度查询人数", "integer",
                        "在岗人员中本年度已定期查询违法犯罪记录的人数",
-                       "staff in post checked during the year", "人", minimum=0, maximum=100000),
+                       "staff in post checked during the year", "人"),
             ),
         ),
         SubmissionType(
@@ -152,17 +165,17 @@ SUBMISSION_TYPES: dict[str, SubmissionType] = {
                 _YEAR,
                 Column("orphan_centralized_standard", "集中供养孤儿养育标准", "integer",
                        "集中供养(机构集中养育)孤儿最低养育标准", "minimum support standard, "
-                       "orphans in centralised care", "元/人/年", minimum=0, maximum=200000),
+                       "orphans in centralised care", "元/人/年"),
                 Column("orphan_scattered_standard", "社会散居孤儿养育标准", "integer",
                        "社会散居孤儿和事实无人抚养儿童基本生活保障标准",
                        "support standard, scattered orphans and de-facto unsupported children",
-                       "元/人/年", minimum=0, maximum=200000),
+                       "元/人/年"),
                 Column("foster_families", "寄养家庭数", "integer", "年末在册寄养家庭数",
-                       "foster families registered at year end", "户", minimum=0, maximum=100000),
+                       "foster families registered at year end", "户"),
                 Column("foster_families_compliant", "符合条件寄养家庭数", "integer",
                        "符合《家庭寄养管理办法》规定条件的寄养家庭数",
                        "foster families meeting the conditions of the Family Foster Care "
-                       "Measures", "户", minimum=0, maximum=100000),
+                       "Measures", "户"),
             ),
         ),
     )

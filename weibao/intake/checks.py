@@ -1,0 +1,291 @@
+"""Checks on a submitted table: headers, personal data, cell normalisation, value rules.
+
+Everything here is column-at-a-time (pandas string methods), never cell-by-cell Python, so a
+100k-row file is checked in about a second.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from weibao.intake.read import RawTable
+from weibao.intake.receipt import Issue
+from weibao.paths import REFERENCE_DIR
+from weibao.submission_types import SECTORS, SubmissionType
+
+MAX_PER_GROUP = 200  # issues listed per (code, column); the rest are counted in one line
+
+# The 100 most common surnames cover about 85% of people; enough to tell a pasted list of
+# names from codes and numbers.
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+    "郝龚邵万钱严覃武戴莫孔向汤"
+)
+PERSONAL_HEADER = re.compile(
+    r"姓名|名字|身份证|证件号|手机|电话|联系方式|住址|地址|出生|监护人|家长|"
+    r"^name$|fullname|^姓$|phone|mobile|^tel|idcard|idno|address|birth",
+    re.IGNORECASE,
+)
+ID_CARD = re.compile(r"(?<![0-9])([1-9][0-9]{16}[0-9Xx])(?![0-9])")
+MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9]{9})(?![0-9])")
+PERSON_NAME = re.compile(rf"^[{SURNAMES}][\u4e00-\u9fa5]{{1,2}}$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def valid_id_checksum(s: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(s[:17], _ID_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11] == s[17].upper()
+
+
+def mask(value: str) -> str:
+    """Show enough of a personal value to find it in the file, not enough to use it."""
+    if len(value) <= 7:
+        return value[0] + "*" * (len(value) - 1)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def norm_header(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    return re.sub(r"[\s_\-]+", "", text)
+
+
+@dataclass
+class Context:
+    stype: SubmissionType
+    agency_code: str
+    jurisdiction_code: str
+    period: str
+    today: date
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, code: str, rows: Iterable[int] = (), column: str | None = None,
+            values: Iterable[object] = (), expected: object = "", detail: object = "",
+            file_level: bool = False) -> None:
+        """Record one issue per row, up to MAX_PER_GROUP, then a line counting the rest."""
+        if file_level:
+            self.issues.append(Issue.make(code, column=column, value=next(iter(values), None),
+                                          expected=expected, detail=detail))
+            return
+        rows, values = list(rows), list(values)
+        for row, value in list(zip(rows, values, strict=True))[:MAX_PER_GROUP]:
+            self.issues.append(Issue.make(code, row=row, column=column, value=value,
+                                          expected=expected, detail=detail))
+        if len(rows) > MAX_PER_GROUP:
+            more = Issue.make(code, column=column, expected=expected, detail=detail)
+            extra = len(rows) - MAX_PER_GROUP
+            more.message_zh += f"(另有 {extra} 行同类问题未逐行列出)"
+            more.message_en += f" ({extra} more rows with the same problem not listed)"
+            self.issues.append(more)
+
+    def note(self, code: str, rows: list[int], column: str, values: list[object]) -> None:
+        """One warning per column for a normalisation, with how often it happened."""
+        if not rows:
+            return
+        issue = Issue.make(code, row=rows[0], column=column, value=values[0])
+        if len(rows) > 1:
+            issue.message_zh += f"(共 {len(rows)} 处,首见第 {rows[0]} 行)"
+            issue.message_en += f" ({len(rows)} cells, first on row {rows[0]})"
+        self.issues.append(issue)
+
+
+@lru_cache(maxsize=1)
+def org_units() -> pd.DataFrame:
+    frame = pd.read_csv(REFERENCE_DIR / "org_units.csv", dtype=str, keep_default_na=False,
+                        usecols=["code", "level", "province_code", "city_code", "county_code"])
+    return frame.set_index("code")
+
+
+def map_headers(table: RawTable, ctx: Context) -> dict[str, int] | None:
+    """Canonical column -> position in the file. None when the file cannot be checked further."""
+    wanted: dict[str, str] = {}
+    for col in ctx.stype.columns:
+        for alias in (col.header_zh, col.name, *col.aliases):
+            wanted[norm_header(alias)] = col.name
+    positions: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
+    for i, raw in enumerate(table.header):
+        name = wanted.get(norm_header(raw))
+        if name is None:
+            if raw.strip():
+                unknown.append((i, raw))
+        elif name in positions:
+            ctx.add("E_DUPLICATE_COLUMN", rows=[1], column=raw, values=[raw])
+        else:
+            positions[name] = i
+    personal = [raw for _, raw in unknown if PERSONAL_HEADER.search(norm_header(raw))]
+    if personal:
+        ctx.add("E_PERSONAL_DATA", rows=[1] * len(personal), column=None, values=personal,
+                detail="列:" + "、".join(personal))
+    if not positions and table.encoding == "gb18030" and any(ord(c) > 127 for c in
+                                                              "".join(table.header)):
+        # Chinese-looking headers that match nothing: most likely another encoding (Big5...)
+        ctx.add("E_ENCODING", file_level=True)
+        return None
+    for col in ctx.stype.columns:
+        if col.name not in positions:
+            ctx.add("E_MISSING_COLUMN", rows=[1], column=col.header_zh, values=[None],
+                    expected=col.header_zh)
+    for i, raw in unknown:
+        if raw not in personal:
+            ctx.issues.append(Issue.make("W_UNKNOWN_COLUMN", row=1, column=raw))
+    return positions
+
+
+def scan_personal_values(frame: pd.DataFrame, headers: list[str], lines: np.ndarray,
+                         ctx: Context) -> None:
+    """ID-card numbers (with a valid checksum), mobile numbers and lists of names, anywhere."""
+    for pos, header in enumerate(headers):
+        col = frame.iloc[:, pos]
+        ids = col.str.extract(ID_CARD, expand=False).dropna()
+        ids = ids[ids.map(valid_id_checksum)]
+        phones = col.str.extract(MOBILE, expand=False).dropna()
+        names = col[col.str.strip().str.match(PERSON_NAME)]
+        if header != "sector" and len(names) and len(names) >= max(1, 0.3 * col.ne("").sum()):
+            ctx.add("E_PERSONAL_DATA", rows=lines[names.index], column=header,
+                    values=[mask(v.strip()) for v in names], detail="疑似人名 / names")
+        ctx.add("E_PERSONAL_DATA", rows=lines[ids.index], column=header,
+                values=[mask(v) for v in ids], detail="身份证号 / ID-card number")
+        ctx.add("E_PERSONAL_DATA", rows=lines[phones.index], column=header,
+                values=[mask(v) for v in phones], detail="手机号 / mobile number")
+
+
+def normalise_column(raw: pd.Series, header: str, is_number: bool, lines: np.ndarray,
+                     ctx: Context) -> pd.Series:
+    """Clean one column the way a person would, warning about each kind of fix."""
+    stripped = raw.str.strip()
+    changed = stripped.ne(raw)
+    ctx.note("W_WHITESPACE", list(lines[changed.to_numpy()]), header,
+             list(raw[changed].map(repr)))
+    halfwidth = stripped.map(lambda v: unicodedata.normalize("NFKC", v) if not v.isascii() else v)
+    changed = halfwidth.ne(stripped)
+    ctx.note("W_FULLWIDTH", list(lines[changed.to_numpy()]), header, list(stripped[changed]))
+    values = halfwidth
+    formula = values.str.startswith("=")
+    ctx.add("E_FORMULA", rows=lines[formula.to_numpy()], column=header, values=values[formula])
+    empty = values.eq("")
+    ctx.add("E_MISSING_VALUE", rows=lines[empty.to_numpy()], column=header,
+            values=[None] * int(empty.sum()))
+    if not is_number:
+        return values.mask(formula | empty)
+    percent = values.str.endswith("%")
+    ctx.note("W_PERCENT_SIGN", list(lines[percent.to_numpy()]), header, list(values[percent]))
+    values = values.str.rstrip("%").str.strip()
+    thousands = values.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+    ctx.note("W_THOUSANDS_SEPARATOR", list(lines[thousands.to_numpy()]), header,
+             list(values[thousands]))
+    values = values.where(~thousands, values.str.replace(",", "", regex=False))
+    numbers = pd.to_numeric(values.mask(formula | empty), errors="coerce")
+    bad = numbers.isna() & ~formula & ~empty
+    ctx.add("E_NOT_A_NUMBER", rows=lines[bad.to_numpy()], column=header, values=values[bad])
+    fractional = numbers.notna() & (numbers % 1 != 0)
+    ctx.add("E_NOT_AN_INTEGER", rows=lines[fractional.to_numpy()], column=header,
+            values=values[fractional])
+    return numbers.where(~fractional).astype("Int64")
+
+
+def sector_codes(values: pd.Series) -> pd.Series:
+    """Accept a sector's Chinese name (中小学校) as well as its code (school)."""
+    zh_to_code = {zh: code for code, (zh, _en, _agency) in SECTORS.items()}
+    return values.map(lambda v: zh_to_code.get(v, v), na_action="ignore")
+
+
+def check_context(ctx: Context) -> bool:
+    """File-level checks on who submits what for when. False stops row checks."""
+    ok = True
+    if ctx.agency_code not in ctx.stype.submitters:
+        ctx.add("E_UNIT_NOT_ALLOWED", values=[ctx.agency_code], expected=ctx.stype.name_zh,
+                detail="、".join(ctx.stype.submitters), file_level=True)
+        ok = False
+    if ctx.jurisdiction_code not in org_units().index:
+        ctx.add("E_UNKNOWN_JURISDICTION", values=[ctx.jurisdiction_code], file_level=True)
+        ok = False
+    if not re.fullmatch(r"\d{4}", ctx.period):
+        ctx.add("E_PERIOD_MISMATCH", values=[ctx.period], expected="YYYY", file_level=True)
+        ok = False
+    elif ctx.stype.period_bounds(ctx.period)[0] > ctx.today:
+        ctx.add("E_PERIOD_IN_FUTURE", values=[ctx.period], file_level=True)
+        ok = False
+    return ok
+
+
+def check_org_units(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray,
+                    ctx: Context) -> None:
+    codes = frame["org_unit_code"]
+    present = codes.notna()
+    units = org_units().reindex(codes[present].to_numpy())
+    units.index = codes[present].index
+    header = headers["org_unit_code"]
+    unknown = units["level"].isna()
+    ctx.add("E_UNKNOWN_ORG_UNIT", rows=lines[unknown[unknown].index], column=header,
+            values=codes[unknown[unknown].index])
+    known = units[~unknown]
+    level = ctx.stype.org_unit_level
+    wrong = known["level"].ne(level)
+    level_zh = {"village": "村(社区)", "township": "乡镇(街道)", "county": "县(市、区)"}[level]
+    ctx.add("E_WRONG_LEVEL", rows=lines[wrong[wrong].index], column=header,
+            values=codes[wrong[wrong].index], expected=level_zh)
+    j = ctx.jurisdiction_code
+    inside = known["county_code"].eq(j) | known["city_code"].eq(j) | known["province_code"].eq(j)
+    outside = ~inside & ~wrong
+    ctx.add("E_ORG_UNIT_OUTSIDE_JURISDICTION", rows=lines[outside[outside].index], column=header,
+            values=codes[outside[outside].index], expected=j)
+
+
+def check_rows(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray,
+               ctx: Context) -> None:
+    """Rules GX cannot express: divisions, duplicates, the period, sectors per agency."""
+    check_org_units(frame, headers, lines, ctx)
+    years = frame["year"]
+    off = years.notna() & years.ne(int(ctx.period))
+    ctx.add("E_PERIOD_MISMATCH", rows=lines[off.to_numpy()], column=headers["year"],
+            values=years[off], expected=ctx.period)
+    keys = ctx.stype.key_columns
+    dup = frame.duplicated(keys, keep="first") & frame[keys].notna().all(axis=1)
+    if dup.any():
+        first = frame.reset_index().groupby(keys, dropna=True)["index"].transform("first")
+        first_line = lines[first.to_numpy()]
+        ctx.add("E_DUPLICATE_KEY", rows=lines[dup.to_numpy()], column=headers[keys[0]],
+                values=frame.loc[dup, keys[0]], expected=first_line[dup.to_numpy()][0])
+    if "sector" in frame:
+        mine = [code for code, (_zh, _en, agency) in SECTORS.items() if agency == ctx.agency_code]
+        foreign = frame["sector"].isin([c for c in SECTORS if c not in mine])
+        ctx.add("E_SECTOR_NOT_ALLOWED", rows=lines[foreign.to_numpy()], column=headers["sector"],
+                values=frame.loc[foreign, "sector"], expected="、".join(mine))
+
+
+def check_outliers(frame: pd.DataFrame, previous: pd.DataFrame | None,
+                   headers: dict[str, str], lines: np.ndarray, ctx: Context) -> None:
+    """Warn where a figure moved sharply since the unit's last accepted submission: by more
+    than half (from a base of at least 10), or a robust z-score of the change above 3."""
+    if previous is None or previous.empty:
+        return
+    keys = [k for k in ctx.stype.key_columns if k != "year"]
+    measures = [c.name for c in ctx.stype.columns if c.is_number and not c.is_key]
+    old = previous.drop_duplicates(keys).set_index(keys)
+    joined = frame[keys].join(old[measures], on=keys)
+    for col in measures:
+        new_v = frame[col].astype("float64")
+        old_v = joined[col].astype("float64")
+        change = (new_v - old_v).to_numpy()
+        rel = np.abs(change) / np.where(old_v >= 10, old_v, np.nan)
+        flagged = rel > 0.5
+        finite = change[np.isfinite(change)]
+        if finite.size >= 10:
+            med = np.median(finite)
+            mad = np.median(np.abs(finite - med))
+            if mad > 0:
+                flagged |= np.abs(0.6745 * (change - med) / mad) > 3
+        flagged &= np.isfinite(change)
+        idx = np.flatnonzero(flagged)
+        for i in idx[:MAX_PER_GROUP]:
+            ctx.issues.append(Issue.make("W_OUTLIER", row=int(lines[i]), column=headers[col],
+                                         value=int(new_v.iloc[i]), expected=int(old_v.iloc[i])))
