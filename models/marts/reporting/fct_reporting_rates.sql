@@ -1,0 +1,65 @@
+with
+
+submission_status as (select * from {{ ref('fct_submission_status') }}),
+org_units as (select * from {{ ref('dim_org_units') }}),
+
+located as (
+
+    select
+        submission_status.*,
+        org_units.county_code,
+        org_units.city_code,
+        org_units.province_code
+    from submission_status
+    inner join org_units on org_units.org_unit_code = submission_status.jurisdiction_code
+
+),
+
+rolled_up as (
+
+    select
+        area.org_unit_code,
+        area.level,
+        located.period,
+        located.year,
+        located.submission_type,
+        located.agency_code,
+        cast(count(*) as integer) as expected_count,
+        cast(count(*) filter (where located.received) as integer) as received_count,
+        cast(count(*) filter (where located.status = 'on_time') as integer) as on_time_count,
+        cast(count(*) filter (where located.status = 'late') as integer) as late_count,
+        cast(count(*) filter (where located.status = 'missing') as integer) as missing_count,
+        cast(count(*) filter (where located.status = 'pending') as integer) as pending_count,
+        bool_or(located.is_demo) as is_demo
+    from located
+    inner join org_units as area
+        on area.org_unit_code in (located.county_code, located.city_code, located.province_code)
+    group by 1, 2, 3, 4, 5, 6
+
+),
+
+final as (
+
+    select
+        org_unit_code,
+        level,
+        period,
+        year,
+        submission_type,
+        agency_code,
+        expected_count,
+        received_count,
+        on_time_count,
+        late_count,
+        missing_count,
+        pending_count,
+        cast(round(cast(received_count as decimal(18, 4)) * 100
+            / nullif(expected_count, 0), 2) as decimal(18, 2)) as reporting_rate,
+        cast(round(cast(on_time_count as decimal(18, 4)) * 100
+            / nullif(expected_count, 0), 2) as decimal(18, 2)) as on_time_rate,
+        is_demo
+    from rolled_up
+
+)
+
+select * from final
