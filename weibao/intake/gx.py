@@ -76,6 +76,18 @@ def validate(type_code: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
             "kwargs": dict(config.kwargs),
             "meta": dict(config.meta or {}),
             "rows": list(r.result.get("unexpected_index_list") or []),
-            "raised": bool(r.exception_info and r.exception_info.get("raised_exception")),
+            "raised": _raised(r.exception_info),
         })
     return failed
+
+
+def _raised(info: dict | None) -> bool:
+    """Whether the expectation could not be evaluated (e.g. its column is missing).
+
+    GX 1.x reports `{"raised_exception": ...}` for some expectations and, for column-map
+    expectations, one such dict per metric id."""
+    if not info:
+        return False
+    if "raised_exception" in info:
+        return bool(info["raised_exception"])
+    return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
