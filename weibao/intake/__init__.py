@@ -60,7 +60,7 @@ def _gx_issues(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray,
             continue
         column = kwargs["column"]
         if fail["type"] == "expect_column_values_to_be_between":
-            expected = f"{kwargs['min_value']:,}–{kwargs['max_value']:,}"
+            expected = f"{_number(kwargs['min_value'])}–{_number(kwargs['max_value'])}"
         elif fail["type"] == "expect_column_values_to_be_in_set":
             expected = "、".join(kwargs["value_set"])
         else:
@@ -69,6 +69,11 @@ def _gx_issues(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray,
                 values=[None if pd.isna(v) else v for v in frame.loc[rows, column]],
                 expected=expected)
     return complete
+
+
+def _number(value: float) -> str:
+    """GX hands bounds back as floats: show 0–20, not 0.0–20.0."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:
@@ -121,6 +126,8 @@ def validate(data: bytes, filename: str, *, submission_type: str, agency_code: s
     if table.encoding and table.header and table.rows and check_context(ctx):
         normalized = _check_table(table, ctx, root or submissions_dir())
     receipt.issues = _dedupe(ctx.issues)
+    if any(i.code == "E_ENCODING" for i in receipt.issues):
+        receipt.detected_encoding = None  # decodable as GB18030 is not the same as GBK text
     if receipt.errors:
         return receipt, None
     receipt.status = "accepted_with_warnings" if receipt.warnings else "accepted"

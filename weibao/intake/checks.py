@@ -123,8 +123,8 @@ def map_headers(table: RawTable, ctx: Context) -> dict[str, int] | None:
             positions[name] = i
     personal = [raw for _, raw in unknown if PERSONAL_HEADER.search(norm_header(raw))]
     if personal:
-        ctx.add("E_PERSONAL_DATA", rows=[1] * len(personal), column=None, values=personal,
-                detail="列:" + "、".join(personal))
+        for raw in personal:  # the column as written, so the agency knows which to delete
+            ctx.add("E_PERSONAL_DATA", rows=[1], column=raw, values=[raw], detail="列:" + raw)
     if not positions and table.encoding == "gb18030" and any(ord(c) > 127 for c in
                                                               "".join(table.header)):
         # Chinese-looking headers that match nothing: most likely another encoding (Big5...)

@@ -119,7 +119,10 @@ def read_xlsx_bytes(data: bytes, sheet_name: str | None = None) -> RawTable:
         return RawTable([], [], [], "xlsx", [Issue.make("E_UNREADABLE_FILE", detail=str(exc)[:200])])
     wanted = sheet_name or TEMPLATE_SHEET
     ws = wb[wanted] if wanted in wb.sheetnames else wb.worksheets[0]
-    issues = [Issue.make("E_MERGED_CELLS", row=rng.min_row, value=str(rng))
+    header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    issues = [Issue.make("E_MERGED_CELLS", row=rng.min_row, value=str(rng),
+                         column=_cell_text(header[rng.min_col - 1])
+                         if rng.min_col <= len(header) else None)
               for rng in ws.merged_cells.ranges]
     records = [(i, [_cell_text(v) for v in row])
                for i, row in enumerate(ws.iter_rows(values_only=True), start=1)]
