@@ -28,6 +28,8 @@ PAGES = (
     ("views/overview.py", "overview", ":material/dashboard:"),
     ("views/regions.py", "regions", ":material/account_tree:"),
     ("views/indicator.py", "indicator", ":material/query_stats:"),
+    ("views/reporting.py", "reporting", ":material/fact_check:"),
+    ("views/submit.py", "submit", ":material/upload_file:"),
 )
 page = st.navigation(
     [

@@ -178,6 +178,86 @@ def demo_flags(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
     return _query(db, sql, [org_unit_code, year, org_unit_code])
 
 
+@_loader
+def reporting_area(db: DbKey, org_unit_code: str) -> pd.DataFrame:
+    """The county, city or province whose submissions a unit's Reporting page shows: the unit
+    itself, or the county it lies in (submissions are made per county)."""
+    sql = _ANCESTORS + " and a.level in ('province', 'city', 'county') order by a.level_rank desc"
+    return _query(db, sql, [org_unit_code])
+
+
+@_loader
+def reporting_counts(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
+    """Expected, on time, late, missing and pending per agency and submission type."""
+    sql = """
+        select agency_code, submission_type, expected_count, received_count, on_time_count,
+            late_count, missing_count, pending_count, reporting_rate, is_demo
+        from fct_reporting_rates where org_unit_code = ? and year = ?
+        order by agency_code, submission_type
+    """
+    return _query(db, sql, [org_unit_code, year])
+
+
+@_loader
+def reporting_trend(db: DbKey, org_unit_code: str) -> pd.DataFrame:
+    """Reporting and on-time rates per year, all agencies and types together."""
+    sql = """
+        select year, sum(expected_count) as expected_count,
+            sum(received_count) as received_count, sum(on_time_count) as on_time_count,
+            cast(round(cast(sum(received_count) as decimal(18, 4)) * 100
+                / nullif(sum(expected_count), 0), 2) as decimal(18, 2)) as reporting_rate,
+            cast(round(cast(sum(on_time_count) as decimal(18, 4)) * 100
+                / nullif(sum(expected_count), 0), 2) as decimal(18, 2)) as on_time_rate
+        from fct_reporting_rates where org_unit_code = ?
+        group by year order by year
+    """
+    return _query(db, sql, [org_unit_code])
+
+
+@_loader
+def overdue(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
+    """Missing and late submissions in the unit's counties, most overdue first."""
+    sql = """
+        select s.jurisdiction_code, c.org_unit_name as county_name, s.agency_code,
+            s.submission_type, s.period, s.deadline, s.status, s.days_late,
+            s.first_received_at, s.is_demo
+        from fct_submission_status s
+        join dim_org_units c on c.org_unit_code = s.jurisdiction_code
+        where ? in (c.county_code, c.city_code, c.province_code) and s.year = ?
+            and s.status in ('missing', 'late')
+        order by s.status = 'late', s.days_late desc, s.jurisdiction_code, s.agency_code,
+            s.submission_type
+    """
+    return _query(db, sql, [org_unit_code, year])
+
+
+@_loader
+def counties_under(db: DbKey, org_unit_code: str) -> pd.DataFrame:
+    """The counties in a county, city or province (a county: itself)."""
+    sql = """
+        select org_unit_code, org_unit_name from dim_org_units
+        where level = 'county' and ? in (county_code, city_code, province_code)
+        order by org_unit_code
+    """
+    return _query(db, sql, [org_unit_code])
+
+
+def recent_submissions(
+    submission_type: str, agency_code: str, jurisdiction_code: str, n: int = 5
+) -> pd.DataFrame:
+    """The unit's last submissions of a type, accepted and rejected, newest first. Read from
+    the store's manifest (not the warehouse): it shows what was sent before the next build."""
+    from weibao.store import read_manifest
+
+    m = read_manifest()
+    m = m[
+        (m["submission_type"] == submission_type)
+        & (m["agency_code"] == agency_code)
+        & (m["jurisdiction_code"] == jurisdiction_code)
+    ]
+    return m.sort_values(["received_at", "submission_id"], ascending=False).head(n)
+
+
 def is_demo(org_unit_code: str, year: int) -> bool:
     flags = demo_flags(org_unit_code, year)
     return bool(flags.iloc[0]["values_demo"] or flags.iloc[0]["targets_demo"])

@@ -323,96 +323,101 @@ def gap_text(
 
 # ---- reporting and submission (报送情况, 数据上报) ----------------------------------------
 
-STRINGS.update({
-    "reporting": {"zh": "报送情况", "en": "Reporting"},
-    "submit": {"zh": "数据上报", "en": "Submit"},
-    "member_unit": {"zh": "成员单位", "en": "Member unit"},
-    "submission_type": {"zh": "报送类型", "en": "Submission type"},
-    "expected_count": {"zh": "应报", "en": "Expected"},
-    "received_count": {"zh": "已报", "en": "Received"},
-    "reporting_rate": {"zh": "报送率", "en": "Reporting rate"},
-    "on_time_rate": {"zh": "按时报送率", "en": "On-time rate"},
-    "county": {"zh": "县(市、区)", "en": "County"},
-    "deadline": {"zh": "截止日期", "en": "Deadline"},
-    "days_late": {"zh": "逾期天数", "en": "Days late"},
-    "received_at": {"zh": "接收时间", "en": "Received"},
-    "by_unit_heading": {"zh": "各成员单位报送情况", "en": "By member unit and type"},
-    "overdue_heading": {"zh": "逾期和未报清单", "en": "Overdue list"},
-    "overdue_none": {"zh": "没有逾期或未报送的报送。", "en": "Nothing is late or missing."},
-    "overdue_csv": {"zh": "下载清单(CSV)", "en": "Download list (CSV)"},
-    "overdue_text": {"zh": "复制文本转发", "en": "Text to copy and forward"},
-    "overdue_title": {
-        "zh": "{area}{year}年度报送逾期和未报清单(截至{today}):",
-        "en": "{area}, {year}: late and missing submissions (as of {today}):",
-    },
-    "overdue_line_missing": {
-        "zh": "{county} {unit}:{type},截止{deadline},未报送,已逾期 {days} 天",
-        "en": "{county} {unit}: {type}, due {deadline}, missing, {days} days overdue",
-    },
-    "overdue_line_late": {
-        "zh": "{county} {unit}:{type},截止{deadline},逾期 {days} 天报送",
-        "en": "{county} {unit}: {type}, due {deadline}, submitted {days} days late",
-    },
-    "rate_heading": {"zh": "报送率(已报 ÷ 应报)", "en": "Reporting rate (received ÷ expected)"},
-    "reporting_county_note": {
-        "zh": "报送以县(市、区)为单位;显示 {name} 的情况。",
-        "en": "Submissions are made per county; showing {name}.",
-    },
-    "no_schedule": {
-        "zh": "本辖区本年度没有应报数据。", "en": "Nothing is due here for this year.",
-    },
-    "template_heading": {"zh": "下载模板", "en": "Templates"},
-    "template_csv": {"zh": "CSV 模板", "en": "CSV template"},
-    "template_xlsx": {"zh": "Excel 模板", "en": "Excel template"},
-    "submit_agency": {"zh": "报送单位", "en": "Submitting unit"},
-    "submit_jurisdiction": {"zh": "报送辖区(县、市、区)", "en": "Jurisdiction (county)"},
-    "submit_period": {"zh": "报送期间(年度)", "en": "Period (year)"},
-    "submit_deadline": {"zh": "截止日期:{date}", "en": "Due: {date}"},
-    "upload_label": {
-        "zh": "上传填好的文件(.csv 或 .xlsx)", "en": "Upload the completed file (.csv or .xlsx)",
-    },
-    "submit_button": {"zh": "提交并校验", "en": "Submit and check"},
-    "submit_again": {
-        "zh": "该文件已按上述选项提交过;如需重新提交,请重新选择文件。",
-        "en": "This file was already submitted with these choices; "
-        "choose the file again to resubmit.",
-    },
-    "receipt_heading": {"zh": "回执", "en": "Receipt"},
-    "submission_id": {"zh": "报送编号", "en": "Submission id"},
-    "detected_encoding": {"zh": "文件编码", "en": "Encoding"},
-    "rows_read": {"zh": "读取行数", "en": "Rows read"},
-    "rows_accepted": {"zh": "接收行数", "en": "Rows accepted"},
-    "supersedes": {"zh": "替代此前的报送 {id}", "en": "Replaces the earlier submission {id}"},
-    "issue_severity": {"zh": "类型", "en": "Kind"},
-    "issue_row": {"zh": "行", "en": "Row"},
-    "issue_column": {"zh": "列", "en": "Column"},
-    "issue_message": {"zh": "问题", "en": "Problem"},
-    "issue_hint": {"zh": "处理办法", "en": "How to fix"},
-    "issue_code": {"zh": "代码", "en": "Code"},
-    "severity_error": {"zh": "错误", "en": "error"},
-    "severity_warning": {"zh": "提示", "en": "warning"},
-    "issues_none": {"zh": "没有发现问题。", "en": "No problems found."},
-    "download_annotated": {
-        "zh": "下载本文件(附“问题”列)", "en": "Download your rows with a 问题 (problem) column",
-    },
-    "after_build": {
-        "zh": "已接收的数据将在下次运行 `weibao build` 后显示在看板上。",
-        "en": "Accepted data appear on the dashboard after the next `weibao build`.",
-    },
-    "rejected_note": {
-        "zh": "文件已退回,没有数据进入数据仓库。请按下表修改后重新上传。",
-        "en": "The file was rejected and none of it reaches the warehouse. "
-        "Fix the rows below and upload it again.",
-    },
-    "history_heading": {"zh": "本单位最近的报送", "en": "This unit's recent submissions"},
-    "history_none": {"zh": "尚无报送记录。", "en": "No submissions yet."},
-    "file_name": {"zh": "文件名", "en": "File"},
-    "rows": {"zh": "行数", "en": "Rows"},
-    "submit_error": {
-        "zh": "提交时出错,文件未能处理:{detail}。请稍后重试,或联系未保办。",
-        "en": "The file could not be processed: {detail}. Try again later or contact the office.",
-    },
-})
+STRINGS.update(
+    {
+        "reporting": {"zh": "报送情况", "en": "Reporting"},
+        "submit": {"zh": "数据上报", "en": "Submit"},
+        "member_unit": {"zh": "成员单位", "en": "Member unit"},
+        "submission_type": {"zh": "报送类型", "en": "Submission type"},
+        "expected_count": {"zh": "应报", "en": "Expected"},
+        "received_count": {"zh": "已报", "en": "Received"},
+        "reporting_rate": {"zh": "报送率", "en": "Reporting rate"},
+        "on_time_rate": {"zh": "按时报送率", "en": "On-time rate"},
+        "county": {"zh": "县(市、区)", "en": "County"},
+        "deadline": {"zh": "截止日期", "en": "Deadline"},
+        "days_late": {"zh": "逾期天数", "en": "Days late"},
+        "received_at": {"zh": "接收时间", "en": "Received"},
+        "by_unit_heading": {"zh": "各成员单位报送情况", "en": "By member unit and type"},
+        "overdue_heading": {"zh": "逾期和未报清单", "en": "Overdue list"},
+        "overdue_none": {"zh": "没有逾期或未报送的报送。", "en": "Nothing is late or missing."},
+        "overdue_csv": {"zh": "下载清单(CSV)", "en": "Download list (CSV)"},
+        "overdue_text": {"zh": "复制文本转发", "en": "Text to copy and forward"},
+        "overdue_title": {
+            "zh": "{area}{year}年度报送逾期和未报清单(截至{today}):",
+            "en": "{area}, {year}: late and missing submissions (as of {today}):",
+        },
+        "overdue_line_missing": {
+            "zh": "{county} {unit}:{type},截止{deadline},未报送,已逾期 {days} 天",
+            "en": "{county} {unit}: {type}, due {deadline}, missing, {days} days overdue",
+        },
+        "overdue_line_late": {
+            "zh": "{county} {unit}:{type},截止{deadline},逾期 {days} 天报送",
+            "en": "{county} {unit}: {type}, due {deadline}, submitted {days} days late",
+        },
+        "rate_heading": {"zh": "报送率(已报 ÷ 应报)", "en": "Reporting rate (received ÷ expected)"},
+        "reporting_county_note": {
+            "zh": "报送以县(市、区)为单位;显示 {name} 的情况。",
+            "en": "Submissions are made per county; showing {name}.",
+        },
+        "no_schedule": {
+            "zh": "本辖区本年度没有应报数据。",
+            "en": "Nothing is due here for this year.",
+        },
+        "template_heading": {"zh": "下载模板", "en": "Templates"},
+        "template_csv": {"zh": "CSV 模板", "en": "CSV template"},
+        "template_xlsx": {"zh": "Excel 模板", "en": "Excel template"},
+        "submit_agency": {"zh": "报送单位", "en": "Submitting unit"},
+        "submit_jurisdiction": {"zh": "报送辖区(县、市、区)", "en": "Jurisdiction (county)"},
+        "submit_period": {"zh": "报送期间(年度)", "en": "Period (year)"},
+        "submit_deadline": {"zh": "截止日期:{date}", "en": "Due: {date}"},
+        "upload_label": {
+            "zh": "上传填好的文件(.csv 或 .xlsx)",
+            "en": "Upload the completed file (.csv or .xlsx)",
+        },
+        "submit_button": {"zh": "提交并校验", "en": "Submit and check"},
+        "submit_again": {
+            "zh": "该文件已按上述选项提交过;如需重新提交,请重新选择文件。",
+            "en": "This file was already submitted with these choices; "
+            "choose the file again to resubmit.",
+        },
+        "receipt_heading": {"zh": "回执", "en": "Receipt"},
+        "submission_id": {"zh": "报送编号", "en": "Submission id"},
+        "detected_encoding": {"zh": "文件编码", "en": "Encoding"},
+        "rows_read": {"zh": "读取行数", "en": "Rows read"},
+        "rows_accepted": {"zh": "接收行数", "en": "Rows accepted"},
+        "supersedes": {"zh": "替代此前的报送 {id}", "en": "Replaces the earlier submission {id}"},
+        "issue_severity": {"zh": "类型", "en": "Kind"},
+        "issue_row": {"zh": "行", "en": "Row"},
+        "issue_column": {"zh": "列", "en": "Column"},
+        "issue_message": {"zh": "问题", "en": "Problem"},
+        "issue_hint": {"zh": "处理办法", "en": "How to fix"},
+        "issue_code": {"zh": "代码", "en": "Code"},
+        "severity_error": {"zh": "错误", "en": "error"},
+        "severity_warning": {"zh": "提示", "en": "warning"},
+        "issues_none": {"zh": "没有发现问题。", "en": "No problems found."},
+        "download_annotated": {
+            "zh": "下载本文件(附“问题”列)",
+            "en": "Download your rows with a 问题 (problem) column",
+        },
+        "after_build": {
+            "zh": "已接收的数据将在下次运行 `weibao build` 后显示在看板上。",
+            "en": "Accepted data appear on the dashboard after the next `weibao build`.",
+        },
+        "rejected_note": {
+            "zh": "文件已退回,没有数据进入数据仓库。请按下表修改后重新上传。",
+            "en": "The file was rejected and none of it reaches the warehouse. "
+            "Fix the rows below and upload it again.",
+        },
+        "history_heading": {"zh": "本单位最近的报送", "en": "This unit's recent submissions"},
+        "history_none": {"zh": "尚无报送记录。", "en": "No submissions yet."},
+        "file_name": {"zh": "文件名", "en": "File"},
+        "rows": {"zh": "行数", "en": "Rows"},
+        "submit_error": {
+            "zh": "提交时出错,文件未能处理:{detail}。请稍后重试,或联系未保办。",
+            "en": "The file could not be processed: {detail}. Try again later or contact the office.",
+        },
+    }
+)
 
 AGENCY_NAMES: dict[str, dict[str, str]] = {
     "civil_affairs": {"zh": "民政局", "en": "Civil affairs bureau"},
@@ -433,8 +438,15 @@ _SUBMISSION_STATUS_TABLE = (
     ("missing", "未报送", "missing", "#c62828", "red", False, "cancel"),
     ("pending", "未到期", "not yet due", "#9e9e9e", "gray", True, "hourglass_empty"),
     ("accepted", "已接收", "accepted", "#2e7d32", "green", False, "check_circle"),
-    ("accepted_with_warnings", "已接收(有提示)", "accepted with warnings", "#ef6c00", "orange",
-     False, "warning"),
+    (
+        "accepted_with_warnings",
+        "已接收(有提示)",
+        "accepted with warnings",
+        "#ef6c00",
+        "orange",
+        False,
+        "warning",
+    ),
     ("rejected", "已退回", "rejected", "#c62828", "red", False, "block"),
 )
 SUBMISSION_STATUSES: dict[str, Status] = {

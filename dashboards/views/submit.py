@@ -1,0 +1,220 @@
+"""数据上报 Submit: choose what you hand in, download the template, upload, read the receipt.
+
+The upload goes through weibao.intake.submit, the same code path as `weibao submit`. It is
+imported inside the functions that use it, so validation code stays off other pages' imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import data
+import pandas as pd
+import streamlit as st
+import ui
+
+from weibao.i18n import agency_name, fmt_date, submission_badge, submission_status, t
+from weibao.submission_types import SUBMISSION_TYPES
+
+RESULT = "submit_result"  # session key: the last receipt with the bytes it was made from
+BEIJING = dt.timedelta(hours=8)
+
+
+@st.cache_data(show_spinner=False)
+def template(code: str, kind: str) -> bytes:
+    from weibao.intake.templates import template_csv, template_xlsx
+
+    return template_csv(code) if kind == "csv" else template_xlsx(code)
+
+
+def choices(lang: str) -> dict[str, str]:
+    """Submission type, agency, county and period: the parameters of weibao.intake.submit."""
+    types = SUBMISSION_TYPES
+    left, mid = st.columns(2)
+    code = left.selectbox(
+        t("submission_type", lang),
+        list(types),
+        key="submit_type",
+        format_func=lambda c: types[c].name_zh if lang == "zh" else types[c].name_en,
+    )
+    stype = types[code]
+    agency = mid.selectbox(
+        t("submit_agency", lang),
+        list(stype.submitters),
+        key="submit_agency",
+        format_func=lambda a: agency_name(a, lang),
+    )
+    area = str(data.reporting_area(ui.org())["org_unit_code"].iloc[0])
+    counties = data.counties_under(area)
+    names = dict(zip(counties["org_unit_code"], counties["org_unit_name"], strict=True))
+    county = left.selectbox(
+        t("submit_jurisdiction", lang),
+        list(names),
+        key="submit_county",
+        format_func=lambda c: f"{names[c]} ({c})",
+    )
+    today = dt.date.today()
+    first = int(data.years()["year"].min()) if not data.years().empty else today.year - 1
+    periods = [str(y) for y in range(today.year, first - 1, -1)]
+    default = periods.index(str(today.year - 1)) if str(today.year - 1) in periods else 0
+    period = mid.selectbox(t("submit_period", lang), periods, index=default, key="submit_period")
+    st.caption(t("submit_deadline", lang, date=fmt_date(stype.deadline(period), lang)))
+    return {
+        "submission_type": code,
+        "agency_code": agency,
+        "jurisdiction_code": county,
+        "period": period,
+    }
+
+
+def templates(code: str, lang: str) -> None:
+    st.markdown(f"**{t('template_heading', lang)}**")
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button(
+        t("template_csv", lang),
+        template(code, "csv"),
+        file_name=f"{code}_模板.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="template_csv",
+    )
+    right.download_button(
+        t("template_xlsx", lang),
+        template(code, "xlsx"),
+        file_name=f"{code}_模板.xlsx",
+        icon=":material/download:",
+        key="template_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def send(content: bytes, filename: str, params: dict[str, str], token: Any, lang: str) -> None:
+    """Validate and store the file; keep the receipt for this and later reruns."""
+    try:
+        from weibao.intake import submit
+
+        receipt = submit(content, filename, **params)
+    except Exception as exc:  # noqa: BLE001 - the clerk gets words, never a traceback
+        st.session_state.pop(RESULT, None)
+        st.error(
+            t("submit_error", lang, detail=f"{type(exc).__name__}: {exc}"), icon=":material/error:"
+        )
+        return
+    st.session_state[RESULT] = {
+        "receipt": receipt,
+        "content": content,
+        "filename": filename,
+        "token": token,
+    }
+
+
+def issues_table(receipt: Any, lang: str) -> pd.DataFrame:
+    zh = lang == "zh"
+    return pd.DataFrame(
+        {
+            t("issue_severity", lang): [t(f"severity_{i.severity}", lang) for i in receipt.issues],
+            t("issue_row", lang): pd.array([i.row for i in receipt.issues], dtype="Int64"),
+            t("issue_column", lang): [i.column or "" for i in receipt.issues],
+            t("issue_message", lang): [
+                i.message_zh if zh else i.message_en for i in receipt.issues
+            ],
+            # the receipt has hint_zh only, so the hint stays Chinese in English
+            t("issue_hint", lang): [i.hint_zh for i in receipt.issues],
+            t("issue_code", lang): [i.code for i in receipt.issues],
+        }
+    )
+
+
+def annotated(content: bytes, filename: str, receipt: Any) -> bytes | None:
+    if any(i.code == "E_PERSONAL_DATA" for i in receipt.issues):
+        return None  # do not echo personal data back
+    try:
+        from weibao.intake import annotated_rows
+
+        return annotated_rows(content, filename, receipt)
+    except Exception:  # noqa: BLE001 - an unreadable file has no rows to annotate
+        return None
+
+
+def show_receipt(receipt: Any, content: bytes, filename: str, lang: str) -> None:
+    st.subheader(t("receipt_heading", lang))
+    st.markdown(f"{submission_badge(receipt.status, lang)} **{filename}**")
+    st.markdown(
+        f"{t('submission_id', lang)}: `{receipt.submission_id}`  \n"
+        f"{t('detected_encoding', lang)}: {receipt.detected_encoding or '—'}  \n"
+        f"{t('rows_read', lang)}: {receipt.rows_read:,} · "
+        f"{t('rows_accepted', lang)}: {receipt.rows_accepted:,}"
+    )
+    if receipt.status == "rejected":
+        st.error(t("rejected_note", lang), icon=submission_status("rejected").icon)
+    else:
+        st.success(t("after_build", lang), icon=submission_status(receipt.status).icon)
+        if receipt.supersedes:
+            st.caption(t("supersedes", lang, id=receipt.supersedes))
+    if receipt.issues:
+        st.dataframe(issues_table(receipt, lang), hide_index=True, width="stretch")
+    else:
+        st.caption(t("issues_none", lang))
+    rows = annotated(content, filename, receipt) if receipt.issues else None
+    if rows:
+        stem = filename.rsplit(".", 1)[0]
+        st.download_button(
+            t("download_annotated", lang),
+            rows,
+            file_name=f"{stem}_问题.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="annotated",
+        )
+
+
+def history(params: dict[str, str], lang: str) -> None:
+    st.subheader(t("history_heading", lang))
+    recent = data.recent_submissions(
+        params["submission_type"], params["agency_code"], params["jurisdiction_code"]
+    )
+    if recent.empty:
+        st.caption(t("history_none", lang))
+        return
+    received = pd.to_datetime(recent["received_at"], utc=True).dt.tz_localize(None) + BEIJING
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("received_at", lang): received.dt.strftime("%Y-%m-%d %H:%M"),
+                t("submit_period", lang): recent["period"],
+                t("status", lang): [submission_status(s).label(lang) for s in recent["status"]],
+                t("file_name", lang): recent["original_filename"],
+                t("rows", lang): recent["rows"],
+                t("submission_id", lang): recent["submission_id"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+lang = ui.lang()
+ui.header("submit")
+params = choices(lang)
+templates(params["submission_type"], lang)
+uploaded = st.file_uploader(t("upload_label", lang), type=["csv", "xlsx"], key="submit_file")
+token = None if uploaded is None else (uploaded.file_id, tuple(params.items()))
+done = token is not None and st.session_state.get(RESULT, {}).get("token") == token
+if done:
+    st.caption(t("submit_again", lang))
+if (
+    st.button(
+        t("submit_button", lang),
+        type="primary",
+        icon=":material/upload:",
+        key="submit_go",
+        disabled=uploaded is None or done,
+    )
+    and uploaded is not None
+):
+    send(uploaded.getvalue(), uploaded.name, params, token, lang)
+result = st.session_state.get(RESULT)
+if result:
+    show_receipt(result["receipt"], result["content"], result["filename"], lang)
+history(params, lang)
