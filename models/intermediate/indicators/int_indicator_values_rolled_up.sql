@@ -1,16 +1,17 @@
-{#- Rates: numerators and denominators summed to every level. Standards (元/人/年) are set
-    per county: county rows as submitted, and above the county the lowest standard. -#}
+{#- Rates, per-thousand ratios and counts: numerators (and denominators) summed to every
+    level. Standards (元/人/年) are set per county: county rows as submitted, and above the
+    county the lowest standard. -#}
 with
 
 inputs as (select * from {{ ref('int_indicator_inputs_unioned') }}),
 indicators as (select * from {{ ref('indicators') }}),
 
-rates as (
+summable as (
 
     select inputs.*
     from inputs
     inner join indicators on inputs.indicator_code = indicators.indicator_code
-    where indicators.value_kind = 'rate'
+    where indicators.value_kind <> 'standard'
 
 ),
 
@@ -23,9 +24,9 @@ standards as (
 
 ),
 
-rates_rolled_up as (
+summed as (
 
-    {{ rollup_hierarchy('rates', ['indicator_code', 'year'], [
+    {{ rollup_hierarchy('summable', ['indicator_code', 'year'], [
         'cast(sum(numerator) as bigint) as numerator',
         'cast(sum(denominator) as bigint) as denominator',
         'cast(null as decimal(18, 2)) as value',
@@ -46,18 +47,21 @@ standards_rolled_up as (
 final as (
 
     select
-        indicator_code,
-        org_unit_code,
-        level,
-        year,
-        numerator,
-        denominator,
-        cast(
-            round(cast(numerator as decimal(18, 4)) * 100 / nullif(denominator, 0), 2)
-            as decimal(18, 2)
-        ) as value,
-        is_demo
-    from rates_rolled_up
+        summed.indicator_code,
+        summed.org_unit_code,
+        summed.level,
+        summed.year,
+        summed.numerator,
+        case when indicators.value_kind <> 'count' then summed.denominator end as denominator,
+        case
+            when indicators.value_kind = 'count' then cast(summed.numerator as decimal(18, 2))
+            else cast(round(cast(summed.numerator as decimal(18, 4))
+                * {{ value_scale('indicators.value_kind') }} / nullif(summed.denominator, 0), 2)
+                as decimal(18, 2))
+        end as value,
+        summed.is_demo
+    from summed
+    inner join indicators on summed.indicator_code = indicators.indicator_code
     union all
     select indicator_code, org_unit_code, level, year, numerator, denominator, value, is_demo
     from standards_rolled_up

@@ -1,6 +1,5 @@
 {#- Attach the target that applies to each value: the unit's own target or, failing that,
-    the nearest ancestor's. A county-wide "every village" target thus reaches each village.
-    One equality join per ancestor level keeps this a hash join at national scale. -#}
+    the nearest ancestor's. A county-wide "every village" target thus reaches each village. -#}
 with
 
 values_rolled_up as (select * from {{ ref('int_indicator_values_rolled_up') }}),
@@ -25,20 +24,9 @@ nearest_target as (
 
     select
         with_ancestors.*,
-        coalesce(
-            village_target.org_unit_code,
-            township_target.org_unit_code,
-            county_target.org_unit_code,
-            city_target.org_unit_code,
-            province_target.org_unit_code
-        ) as target_org_unit_code
+        {{ nearest_target_code() }} as target_org_unit_code
     from with_ancestors
-    {%- for level in ['village', 'township', 'county', 'city', 'province'] %}
-    left join targets as {{ level }}_target
-        on {{ level }}_target.indicator_code = with_ancestors.indicator_code
-        and {{ level }}_target.year = with_ancestors.year
-        and {{ level }}_target.org_unit_code = with_ancestors.{{ level }}_code
-    {%- endfor %}
+    {{ nearest_target_joins('with_ancestors', 'targets') }}
 
 ),
 

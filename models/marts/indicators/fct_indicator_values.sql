@@ -35,7 +35,8 @@ completed as (
         targeted.target_value,
         targeted.target_value_high,
         targeted.target_is_demo,
-        targeted.is_demo
+        targeted.is_demo,
+        {{ value_scale('indicators.value_kind') }} as scale
     from targeted
     inner join indicators on targeted.indicator_code = indicators.indicator_code
     left join counties_counted
@@ -58,17 +59,18 @@ assessed as (
                     else 'not_achieved'
                 end
             when comparator is null then 'no_target'
-            when value_kind = 'rate' and {{ meets_target('comparator', 'numerator * 100',
-                'target_value * denominator', 'target_value_high * denominator') }}
+            when value_kind in ('rate', 'per_thousand') and {{ meets_target('comparator',
+                'numerator * scale', 'target_value * denominator',
+                'target_value_high * denominator') }}
                 then 'achieved'
-            when value_kind = 'standard' and {{ meets_target('comparator', 'value',
+            when value_kind in ('count', 'standard') and {{ meets_target('comparator', 'value',
                 'target_value', 'target_value_high') }}
                 then 'achieved'
             else 'not_achieved'
         end as status,
         case
             when value_kind = 'standard' and level <> 'county' then denominator - numerator
-            when value_kind = 'standard' then
+            when value_kind in ('count', 'standard') then
                 case comparator
                     when '>=' then greatest(target_value - value, 0)
                     when '<=' then greatest(value - target_value, 0)
@@ -77,14 +79,14 @@ assessed as (
                 end
             else
                 case comparator
-                    when '>=' then greatest(ceiling(target_value * denominator / 100 - numerator), 0)
-                    when '<=' then greatest(numerator - floor(target_value * denominator / 100), 0)
+                    when '>=' then greatest(ceiling(target_value * denominator / scale - numerator), 0)
+                    when '<=' then greatest(numerator - floor(target_value * denominator / scale), 0)
                     when 'between' then greatest(
-                        ceiling(target_value * denominator / 100 - numerator),
-                        numerator - floor(target_value_high * denominator / 100),
+                        ceiling(target_value * denominator / scale - numerator),
+                        numerator - floor(target_value_high * denominator / scale),
                         0
                     )
-                    else abs(numerator - target_value * denominator / 100)
+                    else abs(numerator - target_value * denominator / scale)
                 end
         end as raw_gap
     from completed
