@@ -34,7 +34,7 @@ def summary(counts: pd.DataFrame, lang: str) -> None:
     cols[0].metric(t("expected_count", lang), fmt_count(total["expected_count"]))
     cols[1].metric(t("reporting_rate", lang), rate)
     for col, code in zip(cols[2:], STATUSES, strict=True):
-        col.metric(word(code, lang), fmt_count(total[f"{code}_count"]))
+        col.metric(word(code, lang).capitalize(), fmt_count(total[f"{code}_count"]))
 
 
 def unit_table(counts: pd.DataFrame, lang: str) -> None:
@@ -130,7 +130,7 @@ def overdue_list(area: str, area_name: str, lang: str) -> None:
         for r in rows.itertuples()
     ]
     if demo:
-        title += f"({t('demo_badge', lang)})"
+        title = f"({t('demo_badge', lang)}) {title}"
     st.caption(t("overdue_text", lang))
     st.code(
         "\n".join([title, *(f"{i}. {line}" for i, line in enumerate(lines, 1))]),
