@@ -11,6 +11,7 @@ blocks this, and a failed build leaves the last good publication untouched.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,7 +63,7 @@ def _describe_failure(result) -> str:
         rows = f",{count} 行 / {count} rows" if count else ""
         return f"{where}: {zh} / {en} ({meta.name}{rows})"
     if kind == "unit_test":
-        return f"单元测试未通过 / unit test failed: {name}: {(result.message or '').strip()[:300]}"
+        return f"单元测试未通过 / unit test failed: {name}: {_essence(result.message or '')}"
     if kind == "test":
         return f"检查未通过 / check failed: {name} ({getattr(result, 'failures', '?')} 行 / rows)"
     label = {"model": "模型", "seed": "参照表"}.get(str(kind), str(kind))
@@ -71,9 +72,10 @@ def _describe_failure(result) -> str:
 
 def _essence(message: str) -> str:
     """dbt's error text without its boilerplate: the first line and any table of mismatches."""
+    message = re.sub(r"\x1b\[[0-9;]*m", "", message)  # dbt colours its diffs
     lines = [ln.rstrip() for ln in message.strip().splitlines() if ln.strip()]
-    keep = lines[:1] + [ln.strip() for ln in lines[1:] if ln.strip().startswith("|")
-                        and "---" not in ln]
+    keep = lines[:1] + [ln.strip() for ln in lines[1:]
+                        if ln.strip().startswith(("|", "→", "@@")) and "---" not in ln]
     return "\n      ".join(keep[:12])
 
 

@@ -82,5 +82,37 @@ def load_submissions(con: duckdb.DuckDBPyConnection, root: Path | None = None) -
             con.execute(f"create or replace table {RAW_SCHEMA}.{code} as "
                         f"select {cols}, cast(null as varchar) as submission_id where false")
         rows[code] = con.execute(f"select count(*) from {RAW_SCHEMA}.{code}").fetchone()[0]
+    rows["indicator_measures"] = _unpivot_measures(con)
     n = con.execute(f"select count(*) from {RAW_SCHEMA}.submission_manifest").fetchone()[0]
     return LoadResult(submissions=n, rows=rows)
+
+
+def _unpivot_measures(con: duckdb.DuckDBPyConnection) -> int:
+    """raw.indicator_measures: one row per submitted row and indicator of the generic types,
+    with the numerator and denominator the registry names. Staging then treats every such
+    indicator alike."""
+    selects = []
+    for code, stype in SUBMISSION_TYPES.items():
+        names = {c.name for c in stype.columns}
+        quarter = "cast(quarter as integer)" if "quarter" in names else "cast(null as integer)"
+        for m in stype.measures:
+            denominator = "null" if m.denominator is None else (
+                "1" if m.denominator == "1" else m.denominator)
+            selects.append(
+                f"select submission_id, {_quote(code)} as submission_type, "
+                f"{_quote(m.indicator_code)} as indicator_code, org_unit_code, "
+                f"cast(year as integer) as year, {quarter} as quarter, "
+                f"cast({m.numerator} as bigint) as numerator, "
+                f"cast({denominator} as bigint) as denominator "
+                f"from {RAW_SCHEMA}.{code}"
+            )
+    if not selects:
+        selects.append(
+            "select cast(null as varchar) as submission_id, cast(null as varchar) as "
+            "submission_type, cast(null as varchar) as indicator_code, cast(null as varchar) "
+            "as org_unit_code, cast(null as integer) as year, cast(null as integer) as quarter, "
+            "cast(null as bigint) as numerator, cast(null as bigint) as denominator where false"
+        )
+    con.execute(f"create or replace table {RAW_SCHEMA}.indicator_measures as "
+                + " union all ".join(selects))
+    return con.execute(f"select count(*) from {RAW_SCHEMA}.indicator_measures").fetchone()[0]

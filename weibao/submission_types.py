@@ -30,6 +30,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """How a generic submission type feeds one indicator: which column is the numerator and
+    which the denominator ("1" counts each row once; None for a `count` indicator). The load
+    step unpivots every measure into raw.indicator_measures, so a new indicator needs no SQL."""
+
+    indicator_code: str
+    numerator: str
+    denominator: str | None = None
+
+
+@dataclass(frozen=True)
 class SubmissionType:
     code: str
     name_zh: str
@@ -40,6 +51,9 @@ class SubmissionType:
     indicators: tuple[str, ...]
     deadline_days: int  # days after the period ends
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    # Generic types declare their indicators as measures; the four original types have
+    # dedicated staging models instead (village coverage counts unreported villages, etc.).
+    measures: tuple[Measure, ...] = ()
 
     @property
     def key_columns(self) -> list[str]:
@@ -54,7 +68,13 @@ class SubmissionType:
         return "township" if self.level == "institution" else self.level
 
     def period_bounds(self, period: str) -> tuple[date, date]:
-        year = int(period)
+        """`2024` for a year, `2024Q2` for a quarter (figures are cumulative for the year)."""
+        year = int(period[:4])
+        if self.period == "quarter":
+            quarter = int(period[5:])
+            start = date(year, 3 * quarter - 2, 1)
+            end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
+            return start, end
         return date(year, 1, 1), date(year, 12, 31)
 
     def deadline(self, period: str) -> date:
@@ -177,6 +197,25 @@ SUBMISSION_TYPES: dict[str, SubmissionType] = {
                        "foster families meeting the conditions of the Family Foster Care "
                        "Measures", "户"),
             ),
+        ),
+        SubmissionType(
+            code="protection_stations",
+            name_zh="乡镇(街道)未成年人保护工作站设立情况",
+            name_en="Township minors-protection stations",
+            level="township",
+            period="year",
+            submitters=("civil_affairs",),
+            indicators=("protection_station_count",),
+            deadline_days=15,
+            columns=(
+                Column("org_unit_code", "乡镇(街道)代码", "varchar", "9位统计用区划代码",
+                       "9-digit NBS division code of the township", is_key=True),
+                _YEAR,
+                Column("has_station", "是否已设立未保站", "integer",
+                       "已设立并运行未成年人保护工作站填 1,未设立填 0",
+                       "1 if a minors-protection station is set up and running, else 0"),
+            ),
+            measures=(Measure("protection_station_count", "has_station"),),
         ),
     )
 }

@@ -8,6 +8,7 @@ directors as (select * from {{ ref('stg_submissions__child_directors') }}),
 supervisors as (select * from {{ ref('stg_submissions__child_supervisors') }}),
 staff_checks as (select * from {{ ref('stg_submissions__staff_checks') }}),
 orphan_foster as (select * from {{ ref('stg_submissions__orphan_foster') }}),
+generic as (select * from {{ ref('int_indicator_measures_annual') }}),
 
 director_counties as (
 
@@ -100,6 +101,10 @@ unioned as (
     select 'foster_family_compliance', org_unit_code, year, foster_families_compliant,
         foster_families, cast(null as decimal(18, 2)), is_demo
     from orphan_foster
+    union all
+    select indicator_code, org_unit_code, year, numerator, denominator,
+        cast(null as decimal(18, 2)), is_demo
+    from generic
     union all
     select 'orphan_centralized_standard', org_unit_code, year, null, null,
         orphan_centralized_standard, is_demo

@@ -101,6 +101,8 @@ measured as (
         on deadline.indicator_code = targeted.indicator_code
         and deadline.org_unit_code = targeted.deadline_org_unit_code
         and deadline.year >= targeted.year
+        and (indicators.value_kind <> 'count'
+            or targeted.deadline_org_unit_code = targeted.org_unit_code)
     left join indicator_values as base
         on base.indicator_code = targeted.indicator_code
         and base.org_unit_code = targeted.org_unit_code
@@ -108,7 +110,7 @@ measured as (
 
 ),
 
-final as (
+classified as (
 
     select
         indicator_code,
@@ -142,13 +144,33 @@ final as (
             when cagr_observed / cagr_required >= 0 then 'limited_progress'
             else 'deteriorating'
         end as progress_status,
-        case
-            when value is not null and comparator is not null
-                and (year = baseline_year or baseline_value <= 0 or value <= 0)
-                then 'no_baseline'
-        end as caveat,
         is_demo
     from measured
+
+),
+
+final as (
+
+    select
+        indicator_code,
+        org_unit_code,
+        level,
+        year,
+        value,
+        baseline_year,
+        baseline_value,
+        target_year,
+        comparator,
+        target_value,
+        cagr_observed,
+        cagr_required,
+        progress_ratio,
+        progress_status,
+        case
+            when progress_status = 'no_data' and value is not null then 'no_baseline'
+        end as caveat,
+        is_demo
+    from classified
 
 )
 
