@@ -1,0 +1,143 @@
+{#- Within the year, for indicators reported quarterly (cumulative year-to-date figures): the
+    annual target prorated to the quarters that have ended, the value against it (on track
+    within the tolerance, as TolaData does), and the value projected to the year end. -#}
+with
+
+measures as (select * from {{ ref('stg_submissions__indicator_measures') }}),
+org_units as (select * from {{ ref('stg_reference__org_units') }}),
+indicators as (select * from {{ ref('dim_indicators') }}),
+targets as (select * from {{ ref('stg_reference__targets') }}),
+
+located as (
+
+    select
+        measures.indicator_code,
+        measures.year,
+        measures.quarter,
+        measures.numerator,
+        measures.denominator,
+        measures.is_demo,
+        org_units.province_code,
+        org_units.city_code,
+        org_units.county_code,
+        org_units.township_code,
+        org_units.village_code
+    from measures
+    inner join org_units on measures.org_unit_code = org_units.org_unit_code
+    where measures.quarter is not null
+
+),
+
+rolled_up as (
+
+    {{ rollup_hierarchy('located', ['indicator_code', 'year', 'quarter'], [
+        'cast(sum(numerator) as bigint) as numerator',
+        'cast(sum(denominator) as bigint) as denominator',
+    ]) }}
+
+),
+
+with_ancestors as (
+
+    select
+        rolled_up.*,
+        org_units.province_code,
+        org_units.city_code,
+        org_units.county_code,
+        org_units.township_code,
+        org_units.village_code
+    from rolled_up
+    inner join org_units on rolled_up.org_unit_code = org_units.org_unit_code
+
+),
+
+targeted as (
+
+    select
+        with_ancestors.*,
+        {{ nearest_target_code() }} as target_org_unit_code
+    from with_ancestors
+    {{ nearest_target_joins('with_ancestors', 'targets') }}
+
+),
+
+measured as (
+
+    select
+        targeted.indicator_code,
+        targeted.org_unit_code,
+        targeted.level,
+        targeted.year,
+        targeted.quarter,
+        targeted.numerator,
+        targeted.denominator,
+        case
+            when indicators.value_kind = 'count' then cast(targeted.numerator as decimal(18, 2))
+            else cast(round(cast(targeted.numerator as decimal(18, 4))
+                * {{ value_scale('indicators.value_kind') }} / nullif(targeted.denominator, 0), 2)
+                as decimal(18, 2))
+        end as value,
+        indicators.value_kind,
+        targets.comparator,
+        targets.target_value,
+        targeted.is_demo
+    from targeted
+    inner join indicators on targeted.indicator_code = indicators.indicator_code
+    left join targets
+        on targets.indicator_code = targeted.indicator_code
+        and targets.year = targeted.year
+        and targets.org_unit_code = targeted.target_org_unit_code
+        and (indicators.value_kind <> 'count'
+            or targeted.target_org_unit_code = targeted.org_unit_code)
+
+),
+
+prorated as (
+
+    select
+        measured.*,
+        case
+            when value_kind = 'count'
+                then cast(target_value * quarter / 4 as decimal(18, 2))
+            else target_value
+        end as prorated_target,
+        case
+            when value_kind = 'count' then cast(value * 4 / quarter as decimal(18, 2))
+            else value
+        end as projected_year_end
+    from measured
+
+),
+
+final as (
+
+    select
+        indicator_code,
+        org_unit_code,
+        level,
+        year,
+        quarter,
+        numerator,
+        denominator,
+        value,
+        comparator,
+        target_value,
+        prorated_target,
+        projected_year_end,
+        case
+            when value is null then 'no_data'
+            when comparator is null then 'no_target'
+            when {{ meets_target('comparator', 'value', 'target_value', 'target_value') }}
+                then 'achieved'
+            when comparator = '>=' and value >= prorated_target * (1 - {{ var('within_year_tolerance') }})
+                then 'on_track'
+            when comparator = '<=' and value <= prorated_target * (1 + {{ var('within_year_tolerance') }})
+                then 'on_track'
+            else 'needs_acceleration'
+        end as in_year_status,
+        is_demo
+    from prorated
+
+)
+
+select * from final
