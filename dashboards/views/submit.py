@@ -107,6 +107,7 @@ def send(content: bytes, filename: str, params: dict[str, str], token: Any, lang
         "filename": filename,
         "token": token,
     }
+    st.rerun()  # redraw with the receipt and the button disabled for this file
 
 
 def issues_table(receipt: Any, lang: str) -> pd.DataFrame:
