@@ -1,7 +1,8 @@
 """Checks of the hand-edited reference seeds against the five policy documents.
 
-Every member unit, indicator, sourced target and sector must cite one of the five documents in
-reference/policy/ and quote it verbatim (compared after removing all whitespace on both sides).
+Every member unit, indicator, sourced target, task and sector must cite one of the five documents
+in reference/policy/ and quote it verbatim (compared after removing all whitespace on both sides).
+The per-document counts below are what docs/catalog.md reports; each says where it comes from.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ EXPECTED_MEMBER_UNITS = {
     "000_511f561cf8540faf.txt": 34,
     # 001 永宁县: distinct units named in the six "(责任单位:…)" lists closing task
     # groups (一)–(六): 15 in (一), +6 new in (二), +2 in (三) (科协、总工会),
-    # +1 in (四) (文旅局), +1 in (五) (医保局).
-    "001_2a8cac3b7a099dad.txt": 25,
+    # +1 in (四) (文旅局), +1 in (五) (医保局) = 25; plus 县未保小组办公室, named as the
+    # lead of 保障措施(六) ("县未保小组办公室要发挥牵头作用") = 26.
+    "001_2a8cac3b7a099dad.txt": 26,
     # 002 奈曼旗: 成员单位职责任务分工, 旗委宣传部 … "二十九、旗关工委" — 29 entries
     # (four of them unnumbered).
     "002_173f939a4df922fd.txt": 29,
@@ -50,6 +52,8 @@ EXPECTED_MEMBER_UNITS = {
     "004_7f0d197e7f29b03e.txt": 25,
 }
 
+# The seven original (contracted) indicators: codes never change, and every jurisdiction × year
+# 2021–2025 has a target (a demo one where no document sets it).
 INDICATORS = {
     "child_director_coverage",
     "child_supervisor_coverage",
@@ -59,6 +63,79 @@ INDICATORS = {
     "orphan_scattered_standard",
     "foster_family_compliance",
 }
+
+# Indicators per source_doc (the document whose clause defines the requirement):
+EXPECTED_INDICATORS = {
+    # 000 三明市 is a duty division without numbers; it is cited only for foster care.
+    "000_511f561cf8540faf.txt": 1,
+    # 001 永宁县: 4 original (child directors, record checks at hire and yearly, scattered-orphan
+    # standard) + 12: family-education guidance once a year; school guidance and practice each
+    # semester (2); after-school service for all; entrusted-care agreements; guardianship letters
+    # for scattered orphans; survey 全覆盖; every left-behind child with a legal carer; a
+    # psychology teacher in every school; >= 1 social organisation by 2025; 50 m and 200 m rules.
+    "001_2a8cac3b7a099dad.txt": 16,
+    # 002 奈曼旗: office members' meeting once a year; 29 medical rehabilitation items (医保局).
+    "002_173f939a4df922fd.txt": 2,
+    # 003 桐乡市: 2 original (child supervisors, task 5; orphan standard 2.5 万, task 6) + 9:
+    # task 2 stations (11); task 4 model homes (>= 11, 3 at Jiaxing level, 15% of villages);
+    # task 7 rehab institutions 100%; task 8 托位 3.1 per 1,000; task 15 stations in 30% of
+    # townships and 5%–10% of villages; task 19 智安校园 80%.
+    "003_97155ae6b682b3ab.txt": 11,
+    # 004 福建省: plenary meeting of the joint conference once a year.
+    "004_7f0d197e7f29b03e.txt": 1,
+}
+
+# Targets with is_demo = false, per source_doc (one row per indicator × jurisdiction × year):
+EXPECTED_REAL_TARGETS = {
+    # 000: 4 original indicators × 2021–2025 (child directors and supervisors, both record checks).
+    "000_511f561cf8540faf.txt": 20,
+    # 001: 4 original × 2022–2025 (16) + 11 standing requirements × 2022–2025 (44)
+    # + social organisations 2025 only (1).
+    "001_2a8cac3b7a099dad.txt": 61,
+    # 002: 4 original × 2022–2025 (16) + office meeting and 29 rehab items × 2022–2025 (8).
+    "002_173f939a4df922fd.txt": 24,
+    # 003: 2022 only: 5 original (directors, supervisors, two checks, orphan standard) + 9 new.
+    "003_97155ae6b682b3ab.txt": 14,
+    # 004: plenary meeting × 2021–2025 (standing since 2019; weibao covers 2021–2025).
+    "004_7f0d197e7f29b03e.txt": 5,
+}
+
+# Tasks per document:
+EXPECTED_TASKS = {
+    # 000 is a duty division: its duties are in member_units, it has no tasks.
+    "000_511f561cf8540faf.txt": 0,
+    # 001: 二、重点任务 (一)1–4, (二)1–6, (三)1–6, (四)1–4, (五)1–6, (六)1–4 = 30,
+    # plus 三、保障措施 (一)–(六) = 6.
+    "001_2a8cac3b7a099dad.txt": 36,
+    # 002 办公室工作规则: 四 duties (一)–(六) ((七) "交办的其他事项" is a catch-all) = 6,
+    # 五 meetings (一)–(三) = 3, 六 work systems (一)–(四) = 4.
+    "002_173f939a4df922fd.txt": 13,
+    # 003: the 27 numbered tasks of the 2022 work points.
+    "003_97155ae6b682b3ab.txt": 27,
+    # 004 附件1: plenary once a year; annual plan and policy; supervision and reporting;
+    # follow-up of decided matters by the office; members carry out decided matters = 5.
+    "004_7f0d197e7f29b03e.txt": 5,
+}
+# Plan year per document (tasks carry it; 004's rules date from 2019).
+DOC_YEAR = {
+    "000_511f561cf8540faf.txt": 2021,
+    "001_2a8cac3b7a099dad.txt": 2022,
+    "002_173f939a4df922fd.txt": 2022,
+    "003_97155ae6b682b3ab.txt": 2022,
+    "004_7f0d197e7f29b03e.txt": 2019,
+}
+# 001's 保障措施 (二)(四)(五) name no unit (the county government or nobody).
+TASKS_WITHOUT_UNITS = {"001-safeguard-2", "001-safeguard-4", "001-safeguard-5"}
+DOMAINS = {"family", "school", "society", "online", "government", "judicial"}
+DOMAIN_ZH = {
+    "family": "家庭",
+    "school": "学校",
+    "society": "社会",
+    "online": "网络",
+    "government": "政府",
+    "judicial": "司法",
+}
+VALUE_KINDS = {"rate", "per_thousand", "count", "standard"}
 
 
 def _squash(text: str) -> str:
@@ -97,6 +174,11 @@ def targets() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def sectors() -> pd.DataFrame:
     return _load("sectors")
+
+
+@pytest.fixture(scope="module")
+def tasks() -> pd.DataFrame:
+    return _load("tasks")
 
 
 def _quote_problems(
@@ -168,24 +250,76 @@ def test_member_unit_counts_per_document(member_units):
 
 
 def test_indicators(indicators, agencies, doc_text):
-    assert set(indicators["indicator_code"]) == INDICATORS
+    assert indicators["indicator_code"].is_unique
+    # the original seven keep their codes and their places
+    original = indicators[indicators["sort_order"].astype(int) <= 7]
+    assert set(original["indicator_code"]) == INDICATORS
     assert not _quote_problems(indicators, doc_text, "indicator_code")
-    domains = {"family", "school", "society", "online", "government", "judicial"}
+    assert indicators["source_clause"].str.len().between(8, 80).all()
     known = set(agencies["agency_code"])
     for r in indicators.itertuples():
-        assert r.protection_domain in domains, r.indicator_code
-        assert r.protection_domain_zh, r.indicator_code
+        assert r.protection_domain in DOMAINS, r.indicator_code
+        assert r.protection_domain_zh == DOMAIN_ZH[r.protection_domain], r.indicator_code
         units = [u for u in r.responsible_units.split(";") if u]
         assert units and set(units) <= known, r.indicator_code
+        assert r.responsible_units_zh, r.indicator_code
         assert "{gap}" in r.gap_template_zh and "{gap}" in r.gap_template_en
-    assert sorted(indicators["sort_order"].astype(int)) == list(range(1, 8))
-    assert indicators.set_index("indicator_code")["counts_children"].eq("true").to_dict() == {
-        c: c == "foster_family_compliance" for c in INDICATORS
+        assert r.name_zh and r.name_en and r.definition_zh and r.definition_en, r.indicator_code
+    assert sorted(indicators["sort_order"].astype(int)) == list(range(1, len(indicators) + 1))
+    children = set(indicators.loc[indicators["counts_children"] == "true", "indicator_code"])
+    assert children == {
+        "foster_family_compliance",
+        "entrusted_care_agreement_rate",
+        "orphan_guardianship_letter_rate",
+        "left_behind_carer_rate",
     }
+    assert set(indicators["counts_children"]) <= {"true", "false"}
 
 
-def test_targets_refs_and_keys(targets):
-    assert set(targets["indicator_code"]) <= INDICATORS
+def test_indicator_kinds(indicators):
+    assert set(indicators["value_kind"]) <= VALUE_KINDS
+    assert set(indicators["base_level"]) <= {
+        "village",
+        "township",
+        "institution",
+        "county",
+        "province",
+    }
+    assert set(indicators["direction"]) == {"higher_is_better"}
+    for r in indicators.itertuples():
+        assert r.numerator_zh and r.numerator_en, r.indicator_code
+        if r.value_kind == "count":
+            # a count is summed up the hierarchy: no denominator
+            assert not r.denominator_zh and not r.denominator_en, r.indicator_code
+        else:
+            assert r.denominator_zh and r.denominator_en, r.indicator_code
+        if r.value_kind == "rate":
+            assert (r.unit_zh, r.unit_en) == ("%", "%"), r.indicator_code
+        if r.value_kind == "standard":
+            assert r.base_level == "county" and r.unit_zh == "元/人/年", r.indicator_code
+        if r.value_kind == "per_thousand":
+            assert "千人" in r.unit_zh and "1,000" in r.unit_en, r.indicator_code
+        assert r.submission_type and r.submission_type == r.submission_type.lower()
+
+
+def test_indicator_counts_per_document(indicators):
+    assert indicators["source_doc"].value_counts().to_dict() == EXPECTED_INDICATORS
+
+
+def test_every_new_indicator_has_a_document_target(indicators, targets):
+    real = targets[targets["is_demo"] == "false"]
+    # (of the original seven, foster care and the scattered-orphan standard have no number in
+    # any document and carry demo targets only)
+    for r in indicators[~indicators["indicator_code"].isin(INDICATORS)].itertuples():
+        own = real[
+            (real["indicator_code"] == r.indicator_code) & (real["source_doc"] == r.source_doc)
+        ]
+        assert len(own) > 0, r.indicator_code
+        assert set(own["org_unit_code"]) == {DOC_JURISDICTION[r.source_doc]}, r.indicator_code
+
+
+def test_targets_refs_and_keys(targets, indicators):
+    assert set(targets["indicator_code"]) <= set(indicators["indicator_code"])
     assert set(targets["org_unit_code"]) <= JURISDICTIONS
     assert not targets.duplicated(["indicator_code", "org_unit_code", "year"]).any()
     assert set(targets["comparator"]) <= {">=", "<=", "==", "between"}
@@ -231,6 +365,30 @@ def test_real_targets_have_sources(targets):
     assert set(tx["year"]) == {"2022"}
 
 
+def test_real_target_counts_per_document(targets):
+    real = targets[targets["is_demo"] == "false"]
+    assert real["source_doc"].value_counts().to_dict() == EXPECTED_REAL_TARGETS
+
+
+def test_new_targets_values(targets, indicators):
+    kinds = indicators.set_index("indicator_code")["value_kind"].to_dict()
+    new = targets[~targets["indicator_code"].isin(INDICATORS)]
+    # new indicators carry document targets only; no demo targets were invented for them
+    assert (new["is_demo"] == "false").all()
+    values = new["target_value"].astype(float)
+    assert (values > 0).all()
+    rates = new["indicator_code"].map(kinds) == "rate"
+    assert values[rates].le(100).all()
+    one = lambda code: new[new["indicator_code"] == code].iloc[0]  # noqa: E731
+    assert float(one("protection_station_count")["target_value"]) == 11
+    assert float(one("childcare_places_per_thousand")["target_value"]) == 3.1
+    band = one("service_station_village_coverage")
+    assert band["comparator"] == "between"
+    assert (float(band["target_value"]), float(band["target_value_high"])) == (5, 10)
+    social = new[new["indicator_code"] == "social_organisation_count"]
+    assert list(social["year"]) == ["2025"] and list(social["target_value"]) == ["1"]
+
+
 def test_demo_targets_say_so(targets):
     demo = targets[targets["is_demo"] == "true"]
     assert demo["note"].str.contains("示例目标").all()
@@ -264,8 +422,109 @@ def test_sectors(sectors, agencies, doc_text):
     assert not _quote_problems(sectors, doc_text, "sector_code")
 
 
+def test_task_clauses_are_verbatim(tasks, doc_text):
+    assert not _quote_problems(tasks, doc_text, "task_id")
+    assert tasks["source_clause"].str.len().between(8, 80).all()
+    # each clause picks out one place in its document
+    for r in tasks.itertuples():
+        assert doc_text[r.source_doc].count(_squash(r.source_clause)) == 1, r.task_id
+
+
+def test_task_keys_and_fields(tasks):
+    assert tasks["task_id"].is_unique
+    assert tasks["task_id"].str.fullmatch(r"00[0-4]-[a-z]+-?\d+").all()
+    for r in tasks.itertuples():
+        assert r.task_id[:3] == r.source_doc[:3], r.task_id
+        assert r.jurisdiction_code == DOC_JURISDICTION[r.source_doc], r.task_id
+        assert int(r.year) == DOC_YEAR[r.source_doc], r.task_id
+        assert 0 < len(r.title_zh) <= 40, r.task_id
+        assert 0 < len(r.detail_zh) <= 200, r.task_id
+        assert r.protection_domain in DOMAINS | {""}, r.task_id
+
+
+def test_task_counts_per_document(tasks):
+    counts = tasks["source_doc"].value_counts().to_dict()
+    assert counts == {d: n for d, n in EXPECTED_TASKS.items() if n}
+    tx = tasks[tasks["source_doc"] == "003_97155ae6b682b3ab.txt"]
+    assert list(tx["task_id"]) == [f"003-t{n:02d}" for n in range(1, 28)]
+    for r in tx.itertuples():  # the clause opens the numbered task
+        assert r.source_clause.startswith(f"{int(r.task_id[-2:])}."), r.task_id
+    yn = tasks[tasks["source_doc"] == "001_2a8cac3b7a099dad.txt"]
+    groups = yn["task_id"].str.rsplit("-", n=1).str[0].value_counts().to_dict()
+    assert groups == {
+        "001-family": 4,
+        "001-school": 6,
+        "001-society": 6,
+        "001-online": 4,
+        "001-government": 6,
+        "001-judicial": 4,
+        "001-safeguard": 6,
+    }
+    # 001's task groups sit under the six protections as the document places them
+    for r in yn.itertuples():
+        group = r.task_id.split("-")[1]
+        assert r.protection_domain == ("" if group == "safeguard" else group), r.task_id
+
+
+def test_task_units_exist(tasks, member_units):
+    units = member_units.set_index("member_unit_id")["jurisdiction_code"].to_dict()
+    for r in tasks.itertuples():
+        ids = [u for u in r.responsible_units.split(";") if u]
+        assert len(ids) == len(set(ids)), r.task_id
+        if r.task_id in TASKS_WITHOUT_UNITS:
+            assert not ids, r.task_id
+            continue
+        assert ids, r.task_id
+        for u in ids:
+            assert units.get(u) == r.jurisdiction_code, (r.task_id, u)
+
+
+def test_task_units_follow_the_document(tasks, member_units):
+    by_id = member_units.set_index("member_unit_id")
+    # 001: each task carries its group's (责任单位:…) list
+    yn = tasks[
+        tasks["task_id"].str.startswith("001-") & ~tasks["task_id"].str.contains("safeguard")
+    ]
+    for _, group in yn.groupby(yn["task_id"].str.rsplit("-", n=1).str[0]):
+        assert group["responsible_units"].nunique() == 1
+    # 003: each task's units are those in its 责任部门; task 17 is 市未保办 and every member unit
+    tx = tasks[tasks["source_doc"] == "003_97155ae6b682b3ab.txt"].set_index("task_id")
+    assert set(tx.loc["003-t17", "responsible_units"].split(";")) == set(
+        member_units.loc[member_units["jurisdiction_code"] == "330483", "member_unit_id"]
+    )
+    assert tx.loc["003-t07", "responsible_units"] == "330483.disabled_persons_federation"
+    # cross-check with member_units: each 桐乡 unit's duty summary opens with the numbers of its
+    # tasks ("第3、8项", "第11、20、22—27项"); they must be exactly the tasks naming it
+    named: dict[str, set[int]] = {}
+    for tid, r in tx.drop(index="003-t17").iterrows():
+        for u in r["responsible_units"].split(";"):
+            named.setdefault(u, set()).add(int(tid[-2:]))
+    for u, r in by_id[by_id["jurisdiction_code"] == "330483"].iterrows():
+        listed: set[int] = set()
+        for part in r["duties_zh"].split("项")[0].removeprefix("第").split("、"):
+            lo, _, hi = part.partition("—")
+            listed |= set(range(int(lo), int(hi or lo) + 1))
+        assert listed - {17} == named.get(u, set()), u
+
+
+def test_task_indicators(tasks, indicators, targets):
+    known = set(indicators["indicator_code"])
+    linked = tasks[tasks["indicator_code"] != ""]
+    assert set(linked["indicator_code"]) <= known
+    real = targets[targets["is_demo"] == "false"]
+    # a task that carries a number links to an indicator with a target from the same document
+    for r in linked.itertuples():
+        hit = real[
+            (real["indicator_code"] == r.indicator_code)
+            & (real["org_unit_code"] == r.jurisdiction_code)
+            & (real["source_doc"] == r.source_doc)
+        ]
+        assert len(hit) > 0, r.task_id
+
+
 @pytest.mark.parametrize(
-    "seed", ["policy_documents", "agencies", "member_units", "indicators", "targets", "sectors"]
+    "seed",
+    ["policy_documents", "agencies", "member_units", "indicators", "targets", "sectors", "tasks"],
 )
 def test_duckdb_parses_seed(seed):
     duckdb = pytest.importorskip("duckdb")
