@@ -13,6 +13,7 @@ is appended under an exclusive lock, so concurrent submissions never mix or vani
 
 from __future__ import annotations
 
+import bisect
 import csv
 import fcntl
 import hashlib
@@ -20,7 +21,7 @@ import io
 import os
 import tempfile
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +67,26 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_all(root: Path, files: list[tuple[Path, bytes]]) -> None:
+    """Write each file atomically. If one fails, remove those this call created: a failed
+    submission leaves no orphan (a file no manifest line names) and no partial file."""
+    created: list[Path] = []
+    try:
+        for rel, data in files:
+            path = root / rel
+            existed = path.exists()
+            atomic_write(path, data)
+            if not existed:
+                created.append(path)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        for rel, _data in files:  # a quarantine folder made for this submission only
+            with suppress(OSError):
+                (root / rel).parent.rmdir()
         raise
 
 
@@ -131,10 +152,10 @@ def accept(
     buf = io.StringIO()
     normalized.to_csv(buf, index=False, lineterminator="\n")
     # Files first: a manifest line never points at a file that is not there.
-    atomic_write(root / orig, original)
-    atomic_write(root / stored, buf.getvalue().encode("utf-8"))
+    _write_all(root, [(orig, original), (stored, buf.getvalue().encode("utf-8"))])
     with _locked(root):
-        previous = _latest_accepted(root, submission_type, agency_code, jurisdiction_code, period)
+        previous = _latest_accepted(root, submission_type, agency_code, jurisdiction_code, period,
+                                    before=(received_iso, sid))
         entry = ManifestEntry(
             submission_id=sid,
             submission_type=submission_type,
@@ -176,8 +197,7 @@ def reject(
                              received_iso, sha)
     folder = Path("quarantine") / sid
     orig = folder / f"original{Path(original_filename).suffix.lower() or '.csv'}"
-    atomic_write(root / orig, original)
-    atomic_write(root / folder / "receipt.json", receipt_json.encode("utf-8"))
+    _write_all(root, [(orig, original), (folder / "receipt.json", receipt_json.encode("utf-8"))])
     entry = ManifestEntry(
         submission_id=sid, submission_type=submission_type, agency_code=agency_code,
         jurisdiction_code=jurisdiction_code, period=period, received_at=received_iso,
@@ -190,11 +210,17 @@ def reject(
     return entry
 
 
-def _latest_accepted(root: Path, stype: str, agency: str, jurisdiction: str,
-                     period: str) -> str | None:
-    """Latest accepted submission for the key (by received_at), or None. Caller holds the lock."""
-    hit = _accepted_index(root).get((stype, agency, jurisdiction, period))
-    return None if hit is None else hit[1]
+def _latest_accepted(root: Path, stype: str, agency: str, jurisdiction: str, period: str,
+                     before: tuple[str, str] | None = None) -> str | None:
+    """Latest accepted submission for the key, or None. Caller holds the lock.
+
+    "Latest" orders by (received_at, submission_id), as the build's staging does, not by
+    manifest line: a slow validation can append a file after one received later. With
+    `before` (the new entry's received_at and id), the latest one ordered before it."""
+    hits = _accepted_index(root).get((stype, agency, jurisdiction, period), [])
+    if before is not None:
+        hits = hits[:bisect.bisect_left(hits, before)]
+    return hits[-1][1] if hits else None
 
 
 @dataclass
@@ -211,14 +237,16 @@ class _ManifestIndex:
     offset: int = 0
     tail: bytes = b""  # the bytes just before offset, to detect rewrites
     header: list[str] | None = None
-    latest: dict[tuple[str, str, str, str], tuple[str, str]] = field(default_factory=dict)
+    # accepted (received_at, submission_id) per key, sorted
+    accepted: dict[tuple[str, str, str, str], list[tuple[str, str]]] = field(
+        default_factory=dict)
 
 
 _INDEX: dict[str, _ManifestIndex] = {}
 _INDEX_LOCK = threading.Lock()
 
 
-def _accepted_index(root: Path) -> dict[tuple[str, str, str, str], tuple[str, str]]:
+def _accepted_index(root: Path) -> dict[tuple[str, str, str, str], list[tuple[str, str]]]:
     path = root / MANIFEST
     try:
         st = path.stat()
@@ -252,13 +280,11 @@ def _accepted_index(root: Path) -> dict[tuple[str, str, str, str], tuple[str, st
                     if len(row) != len(cols) or row[sa] != "accepted":
                         continue
                     key = (row[ty], row[ag], row[ju], row[pe])
-                    prev = idx.latest.get(key)
-                    if prev is None or row[ra] >= prev[0]:
-                        idx.latest[key] = (row[ra], row[si])
+                    bisect.insort(idx.accepted.setdefault(key, []), (row[ra], row[si]))
             idx.offset += end
             idx.tail = data[max(0, end - 64):end]
         _INDEX[str(path)] = idx
-        return idx.latest
+        return idx.accepted
 
 
 def _append(root: Path, entry: ManifestEntry) -> None:

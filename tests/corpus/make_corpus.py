@@ -317,7 +317,7 @@ def generate() -> dict[str, bytes]:
 
     names = [SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)] for i in range(len(cd))]
     files["cd_personal_name_column.csv"] = to_csv(CD_HEADER + ["姓名"],
-                                                  [r + [n] for r, n in zip(cd, names)], "gbk")
+                                                  [r + [n] for r, n in zip(cd, names, strict=True)], "gbk")
     files["cd_personal_id.csv"] = to_csv(CD_HEADER + ["备注"],
                                          [r + [FAKE_ID if i == 4 else ""]
                                           for i, r in enumerate(cd)])
@@ -325,7 +325,7 @@ def generate() -> dict[str, bytes]:
                                              [r + [f"联系人手机{FAKE_MOBILE}" if i == 7 else ""]
                                               for i, r in enumerate(cd)], "gbk")
     files["cd_personal_names_pasted.csv"] = to_csv(CD_HEADER + ["儿童主任"],
-                                                   [r + [n] for r, n in zip(cd, names)], "gbk")
+                                                   [r + [n] for r, n in zip(cd, names, strict=True)], "gbk")
     missing = {c.file for c in CASES} ^ set(files)
     assert not missing, f"cases and files differ: {sorted(missing)}"
     return files
