@@ -188,11 +188,17 @@ def reporting_area(db: DbKey, org_unit_code: str) -> pd.DataFrame:
 
 @_loader
 def reporting_counts(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
-    """Expected, on time, late, missing and pending per agency and submission type."""
+    """Expected, on time, late, missing and pending per agency and type (quarters summed)."""
     sql = """
-        select agency_code, submission_type, expected_count, received_count, on_time_count,
-            late_count, missing_count, pending_count, reporting_rate, is_demo
+        select agency_code, submission_type, sum(expected_count) as expected_count,
+            sum(received_count) as received_count, sum(on_time_count) as on_time_count,
+            sum(late_count) as late_count, sum(missing_count) as missing_count,
+            sum(pending_count) as pending_count,
+            cast(round(cast(sum(received_count) as decimal(18, 4)) * 100
+                / nullif(sum(expected_count), 0), 2) as decimal(18, 2)) as reporting_rate,
+            bool_or(is_demo) as is_demo
         from fct_reporting_rates where org_unit_code = ? and year = ?
+        group by agency_code, submission_type
         order by agency_code, submission_type
     """
     return _query(db, sql, [org_unit_code, year])

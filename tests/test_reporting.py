@@ -31,27 +31,35 @@ def years() -> list[int]:
     return list(range(config["vars"]["first_year"], config["vars"]["last_year"] + 1))
 
 
+def registry_schedule() -> pd.DataFrame:
+    """The rows submission_schedule.csv must hold: one per type × submitting agency."""
+    note = (
+        "weibao/submission_types.py: submitters and deadline_days; "
+        "each county's agency submits for its county"
+    )
+    return pd.DataFrame(
+        [
+            (s.code, agency, "county", s.period, str(s.deadline_days), s.name_zh, s.name_en, note)
+            for s in SUBMISSION_TYPES.values()
+            for agency in s.submitters
+        ],
+        columns=list(pd.read_csv(SCHEDULE, nrows=0).columns),
+    )
+
+
 def test_schedule_seed_agrees_with_the_registry():
-    seed = pd.read_csv(SCHEDULE, dtype=str)
-    from_seed = {
-        (
-            r.submission_type,
-            r.agency_code,
-            r.level_of_jurisdiction,
-            r.period_kind,
-            int(r.deadline_days),
-            r.name_zh,
-            r.name_en,
-        )
-        for r in seed.itertuples()
-    }
-    from_registry = {
-        (s.code, agency, "county", s.period, s.deadline_days, s.name_zh, s.name_en)
-        for s in SUBMISSION_TYPES.values()
-        for agency in s.submitters
-    }
-    assert from_seed == from_registry
-    assert len(seed) == len(from_registry), "a type × agency is listed twice"
+    seed = pd.read_csv(SCHEDULE, dtype=str, keep_default_na=False)
+    want = registry_schedule()
+    cols = list(want.columns[:-1])  # every column but the free-text source note
+    have = set(seed[cols].itertuples(index=False, name=None))
+    missing = want[[row not in have for row in want[cols].itertuples(index=False, name=None)]]
+    extra = set(have) - set(want[cols].itertuples(index=False, name=None))
+    assert missing.empty and not extra, (
+        "seeds/reference/submission_schedule.csv and weibao/submission_types.py disagree.\n"
+        f"Rows to add:\n{missing.to_csv(index=False, header=False)}"
+        f"Rows to remove or fix: {sorted(extra)}"
+    )
+    assert len(seed) == len(want), "a type × agency is listed twice"
 
 
 @pytest.fixture(scope="module")
@@ -71,12 +79,14 @@ def expected_status(demo_store: Path) -> pd.DataFrame:
     return first
 
 
-def test_expected_rows_are_counties_times_schedule_times_years(mart):
+def test_expected_rows_are_counties_times_schedule_times_periods(mart):
     counties = mart("select count(*) as n from dim_org_units where level = 'county'")["n"][0]
-    schedule = len(pd.read_csv(SCHEDULE))
+    schedule = pd.read_csv(SCHEDULE)
+    per_year = schedule["period_kind"].map({"year": 1, "quarter": 4})
+    assert per_year.notna().all()
     total = mart("select count(*) as n from fct_submission_status")["n"][0]
     assert counties == 87
-    assert total == counties * schedule * len(years())
+    assert total == counties * int(per_year.sum()) * len(years())
     assert mart("select bool_and(expected) as e from fct_submission_status")["e"][0]
 
 

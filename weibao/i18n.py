@@ -335,6 +335,7 @@ STRINGS.update(
         "on_time_rate": {"zh": "按时报送率", "en": "On-time rate"},
         "county": {"zh": "县(市、区)", "en": "County"},
         "deadline": {"zh": "截止日期", "en": "Deadline"},
+        "report_period": {"zh": "报送期间", "en": "Period"},
         "days_late": {"zh": "逾期天数", "en": "Days late"},
         "received_at": {"zh": "接收时间", "en": "Received"},
         "by_unit_heading": {"zh": "各成员单位报送情况", "en": "By member unit and type"},

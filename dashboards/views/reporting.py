@@ -97,6 +97,7 @@ def overdue_list(area: str, area_name: str, lang: str) -> None:
             t("county", lang): rows["county_name"],
             t("member_unit", lang): [agency_name(a, lang) for a in rows["agency_code"]],
             t("submission_type", lang): [type_name(c, lang) for c in rows["submission_type"]],
+            t("report_period", lang): rows["period"],
             t("deadline", lang): [fmt_date(d.date(), lang) for d in rows["deadline"]],
             t("status", lang): [word(s, lang) for s in rows["status"]],
             t("days_late", lang): rows["days_late"].astype("Int64"),
@@ -123,7 +124,7 @@ def overdue_list(area: str, area_name: str, lang: str) -> None:
             lang,
             county=r.county_name,
             unit=agency_name(r.agency_code, lang),
-            type=type_name(r.submission_type, lang),
+            type=type_name(r.submission_type, lang) + (f" {r.period}" if "Q" in r.period else ""),
             deadline=fmt_date(r.deadline.date(), lang),
             days=r.days_late,
         )

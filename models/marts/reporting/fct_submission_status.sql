@@ -7,13 +7,22 @@ schedule as (select * from {{ ref('submission_schedule') }}),
 org_units as (select * from {{ ref('dim_org_units') }}),
 manifest as (select * from {{ ref('stg_submissions__manifest') }}),
 
+{#- A year is '2024'; a quarter '2024Q2' (as in the manifest and weibao/submission_types.py). -#}
+{%- set period_ends = [('year', '', '12-31'), ('quarter', 'Q1', '03-31'), ('quarter', 'Q2', '06-30'),
+                       ('quarter', 'Q3', '09-30'), ('quarter', 'Q4', '12-31')] -%}
+
 periods as (
 
     {% for y in range(var('first_year'), var('last_year') + 1) %}
+    {%- set outer_last = loop.last %}
+    {% for kind, suffix, end in period_ends %}
     select
+        '{{ kind }}' as period_kind,
         cast({{ y }} as integer) as year,
-        cast('{{ y }}-12-31' as date) as period_end
-    {% if not loop.last %}union all{% endif %}
+        '{{ y }}{{ suffix }}' as period,
+        cast('{{ y }}-{{ end }}' as date) as period_end
+    {% if not (outer_last and loop.last) %}union all{% endif %}
+    {% endfor %}
     {% endfor %}
 
 ),
@@ -24,13 +33,13 @@ expected as (
         schedule.submission_type,
         schedule.agency_code,
         org_units.org_unit_code as jurisdiction_code,
-        cast(periods.year as varchar(10)) as period,
+        cast(periods.period as varchar(10)) as period,
         periods.year,
         cast({{ dbt.dateadd('day', 'schedule.deadline_days', 'periods.period_end') }} as date)
             as deadline
     from schedule
     inner join org_units on org_units.level = schedule.level_of_jurisdiction
-    cross join periods
+    inner join periods on periods.period_kind = schedule.period_kind
 
 ),
 
