@@ -126,6 +126,8 @@ def read_xlsx_bytes(data: bytes, sheet_name: str | None = None) -> RawTable:
               for rng in ws.merged_cells.ranges]
     records = [(i, [_cell_text(v) for v in row])
                for i, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+    while records and not any(c.strip() for c in records[-1][1]):
+        records.pop()  # formatted but empty (the template formats 5,000 rows): not a warning
     table = _from_rows(records, "xlsx")
     table.issues[:0] = issues
     return table
