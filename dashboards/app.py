@@ -24,18 +24,32 @@ st.set_page_config(page_title="未保 weibao", page_icon=":material/shield_perso
 ui.init_state()
 lang = ui.lang()
 
-PAGES = (
-    ("views/overview.py", "overview", ":material/dashboard:"),
-    ("views/regions.py", "regions", ":material/account_tree:"),
-    ("views/indicator.py", "indicator", ":material/query_stats:"),
-    ("views/reporting.py", "reporting", ":material/fact_check:"),
-    ("views/submit.py", "submit", ":material/upload_file:"),
-)
+SECTIONS = {  # navigation section → (page file, title key = url path, icon)
+    "nav_dashboard": (
+        ("views/overview.py", "overview", ":material/dashboard:"),
+        ("views/domains.py", "domains", ":material/category:"),
+        ("views/regions.py", "regions", ":material/account_tree:"),
+        ("views/indicator.py", "indicator", ":material/query_stats:"),
+    ),
+    "nav_follow_up": (
+        ("views/supervision.py", "supervision", ":material/assignment_late:"),
+        ("views/units.py", "units", ":material/groups:"),
+        ("views/work_plan.py", "work_plan", ":material/event_note:"),
+    ),
+    "nav_data": (
+        ("views/reporting.py", "reporting", ":material/fact_check:"),
+        ("views/submit.py", "submit", ":material/upload_file:"),
+    ),
+    "nav_about": (("views/methodology.py", "methodology", ":material/menu_book:"),),
+}
 page = st.navigation(
-    [
-        st.Page(path, title=t(key, lang), icon=icon, url_path=key, default=(key == "overview"))
-        for path, key, icon in PAGES
-    ]
+    {
+        t(section, lang): [
+            st.Page(path, title=t(key, lang), icon=icon, url_path=key, default=(key == "overview"))
+            for path, key, icon in pages
+        ]
+        for section, pages in SECTIONS.items()
+    }
 )
 
 with st.sidebar:

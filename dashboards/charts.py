@@ -121,3 +121,29 @@ def sector_bars(df: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="%", range=[0, 110])
     return _layout(fig, height=340)
+
+
+def domain_bars(counts: pd.DataFrame, lang: str) -> go.Figure:
+    """Indicators per protection by annual status, stacked; counts as text on each segment.
+
+    counts: one row per protection (index = its name), one column per status code."""
+    fig = go.Figure()
+    for code in counts.columns:
+        s = status(str(code))
+        fig.add_bar(
+            y=counts.index,
+            x=counts[code],
+            orientation="h",
+            name=s.label(lang),
+            text=[str(int(n)) if n else "" for n in counts[code]],
+            textposition="inside",
+            marker={
+                "color": "white" if s.outline else s.colour,
+                "line": {"color": s.colour, "width": 1},
+                "pattern": {"shape": "" if code == "achieved" else "/", "fgcolor": s.colour},
+            },
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title=t("indicator", lang), dtick=1)
+    return _layout(fig, height=80 + 40 * len(counts))

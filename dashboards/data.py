@@ -264,6 +264,175 @@ def recent_submissions(
     return m.sort_values(["received_at", "submission_id"], ascending=False).head(n)
 
 
+# ---- issue 4: units, supervision list, six protections, work plan ----------------------
+
+TASK_PROGRESS_COLUMNS = (
+    "task_id", "member_unit_id", "year", "quarter", "period", "status", "note", "received_at",
+    "is_demo",
+)  # fmt: skip
+
+
+def _has_table(db: DbKey, name: str) -> bool:
+    sql = "select count(*) as n from information_schema.tables where table_name = ?"
+    return bool(_query(db, sql, [name])["n"].iloc[0])
+
+
+@_loader
+def document_jurisdiction(db: DbKey, org_unit_code: str) -> pd.DataFrame:
+    """The nearest document jurisdiction at or above the unit (whose member units and tasks
+    apply to it)."""
+    sql = f"""
+        with chain as ({_ANCESTORS})
+        select chain.org_unit_code, chain.org_unit_name, chain.level from chain
+        join dim_org_units d on d.org_unit_code = chain.org_unit_code
+        where d.is_document_jurisdiction
+        order by chain.level_rank desc limit 1
+    """
+    return _query(db, sql, [org_unit_code])
+
+
+@_loader
+def member_units(db: DbKey, jurisdiction_code: str) -> pd.DataFrame:
+    sql = """
+        select member_unit_id, agency_code, name_zh, agency_name_en, duties_zh, source_doc,
+            source_clause
+        from dim_member_units where jurisdiction_code = ? order by member_unit_id
+    """
+    return _query(db, sql, [jurisdiction_code])
+
+
+@_loader
+def unit_progress(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
+    """Pace to the deadline year (Open SDG) for every indicator of one unit and year."""
+    sql = """
+        select indicator_code, progress_status, caveat, target_year, progress_ratio
+        from fct_indicator_progress where org_unit_code = ? and year = ?
+    """
+    return _query(db, sql, [org_unit_code, year])
+
+
+@_loader
+def led_indicators(db: DbKey, jurisdiction_code: str, year: int) -> pd.DataFrame:
+    """Each member unit × indicator it leads (its agency among the responsible units), with the
+    jurisdiction's own annual status and pace for the year."""
+    sql = """
+        select m.member_unit_id, i.*, v.level, v.numerator, v.denominator, v.value,
+            v.comparator, v.target_value, v.target_value_high, v.target_is_demo, v.status,
+            v.gap, v.is_demo, p.progress_status, p.caveat
+        from dim_member_units m
+        join dim_indicators i
+            on position(';' || m.agency_code || ';' in ';' || i.responsible_units || ';') > 0
+        left join fct_indicator_values v on v.indicator_code = i.indicator_code
+            and v.org_unit_code = m.jurisdiction_code and v.year = ?
+        left join fct_indicator_progress p on p.indicator_code = i.indicator_code
+            and p.org_unit_code = m.jurisdiction_code and p.year = ?
+        where m.jurisdiction_code = ?
+        order by m.member_unit_id, i.sort_order
+    """
+    return _query(db, sql, [year, year, jurisdiction_code])
+
+
+@_loader
+def tasks(db: DbKey, jurisdiction_code: str, year: int) -> pd.DataFrame:
+    """The jurisdiction's work-plan tasks in force in the year (issued that year or before),
+    with the linked indicator's name and its annual status for the jurisdiction."""
+    sql = """
+        select t.task_id, t.year as plan_year, t.title_zh, t.detail_zh, t.protection_domain,
+            t.indicator_code, i.name_zh as indicator_name_zh, i.name_en as indicator_name_en,
+            v.status as indicator_status, t.source_doc, t.source_clause
+        from dim_tasks t
+        left join dim_indicators i on i.indicator_code = t.indicator_code
+        left join fct_indicator_values v on v.indicator_code = t.indicator_code
+            and v.org_unit_code = t.jurisdiction_code and v.year = ?
+        where t.jurisdiction_code = ? and t.year <= ?
+        order by t.task_id
+    """
+    return _query(db, sql, [year, jurisdiction_code, year])
+
+
+@_loader
+def task_units(db: DbKey, jurisdiction_code: str) -> pd.DataFrame:
+    """Task × responsible member unit (bridge) for the jurisdiction's tasks."""
+    sql = """
+        select b.task_id, b.member_unit_id, m.name_zh, m.agency_name_en
+        from bridge_task_member_units b
+        join dim_tasks t on t.task_id = b.task_id
+        join dim_member_units m on m.member_unit_id = b.member_unit_id
+        where t.jurisdiction_code = ?
+        order by b.task_id, b.member_unit_id
+    """
+    return _query(db, sql, [jurisdiction_code])
+
+
+@_loader
+def task_progress(db: DbKey, jurisdiction_code: str, year: int) -> pd.DataFrame:
+    """Quarterly task progress for the jurisdiction's tasks in the year; empty (with its
+    columns) while the warehouse has no fct_task_progress yet."""
+    if not _has_table(db, "fct_task_progress"):
+        return pd.DataFrame(columns=list(TASK_PROGRESS_COLUMNS))
+    sql = f"""
+        select {", ".join("p." + c for c in TASK_PROGRESS_COLUMNS)}
+        from fct_task_progress p join dim_tasks t on t.task_id = p.task_id
+        where t.jurisdiction_code = ? and p.year = ?
+        order by p.task_id, p.member_unit_id, p.quarter
+    """
+    return _query(db, sql, [jurisdiction_code, year])
+
+
+@_loader
+def agency_submissions(db: DbKey, jurisdiction_code: str, year: int) -> pd.DataFrame:
+    """Each agency's submissions due in the jurisdiction's counties: counts by status."""
+    sql = """
+        select s.agency_code,
+            count(*) filter (where s.status = 'on_time') as on_time,
+            count(*) filter (where s.status = 'late') as late,
+            count(*) filter (where s.status = 'missing') as missing,
+            count(*) filter (where s.status = 'pending') as pending,
+            count(*) as expected
+        from fct_submission_status s
+        join dim_org_units c on c.org_unit_code = s.jurisdiction_code
+        where ? in (c.county_code, c.city_code, c.province_code) and s.year = ?
+        group by s.agency_code order by s.agency_code
+    """
+    return _query(db, sql, [jurisdiction_code, year])
+
+
+@_loader
+def supervision_items(
+    db: DbKey, jurisdiction_code: str, org_unit_code: str, year: int
+) -> pd.DataFrame:
+    """The jurisdiction's lagging items for the year within the chosen unit's area, with the
+    indicator or task they concern; higher levels first."""
+    sql = """
+        select s.*, o.org_unit_name, o.level_rank,
+            coalesce(i.protection_domain, t.protection_domain) as protection_domain,
+            i.name_zh, i.name_en, i.value_kind, i.unit_zh, i.unit_en, i.counts_children,
+            i.gap_template_zh, i.gap_template_en, t.title_zh as task_title_zh,
+            v.numerator, v.denominator, v.comparator, v.target_value_high
+        from fct_supervision_items s
+        join dim_org_units o on o.org_unit_code = s.org_unit_code
+        left join dim_indicators i on i.indicator_code = s.indicator_code
+        left join fct_indicator_values v on v.indicator_code = s.indicator_code
+            and v.org_unit_code = s.org_unit_code and v.year = s.year
+        left join dim_tasks t on t.task_id = s.task_id
+        where s.jurisdiction_code = ? and s.year = ?
+            and ? in (o.org_unit_code, o.township_code, o.county_code, o.city_code,
+                o.province_code)
+        order by o.level_rank, s.item_kind, i.sort_order, s.task_id, s.org_unit_code
+    """
+    return _query(db, sql, [jurisdiction_code, year, org_unit_code])
+
+
+def dbt_vars() -> dict[str, Any]:
+    """The vars of dbt_project.yml (status thresholds), as the models read them; read on every
+    run (a small file), so the page cannot drift from the models."""
+    import yaml
+
+    from weibao.paths import ROOT
+
+    return dict(yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"])
+
+
 def is_demo(org_unit_code: str, year: int) -> bool:
     flags = demo_flags(org_unit_code, year)
     return bool(flags.iloc[0]["values_demo"] or flags.iloc[0]["targets_demo"])

@@ -14,7 +14,7 @@ import data
 import pandas as pd
 import streamlit as st
 
-from weibao.i18n import fmt_target, status_badge, t
+from weibao.i18n import STATUSES, TASK_STATUSES, fmt_target, status_badge, t
 
 DEFAULTS: dict[str, Any] = {"lang": "zh", "org_unit_code": "330483", "year": 2022}
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -127,3 +127,57 @@ def choose_indicator(lang: str) -> pd.Series:
         format_func=names.get,
     )
     return catalog.set_index("indicator_code").loc[st.session_state["indicator_code"]]
+
+
+def doc_jurisdiction(lang: str) -> tuple[str, str]:
+    """The document jurisdiction whose member units and tasks apply to the chosen unit (the
+    unit itself, or the nearest one above it), noted under the title when it differs."""
+    found = data.document_jurisdiction(org())
+    if found.empty:
+        return org(), unit_name(org())
+    code, name = str(found["org_unit_code"].iloc[0]), str(found["org_unit_name"].iloc[0])
+    if code != org():
+        st.caption(t("doc_jurisdiction_note", lang, name=name))
+    return code, name
+
+
+def member_unit_name(row: pd.Series | dict[str, Any], lang: str) -> str:
+    """市民政局 in Chinese; the agency's English name, capitalised, in English."""
+    if lang == "zh" or not row.get("agency_name_en"):
+        return str(row["name_zh"])
+    name = str(row["agency_name_en"])
+    return name[:1].upper() + name[1:]
+
+
+def colour_words(table: pd.DataFrame, columns: list[str], colours: dict[str, str]) -> Any:
+    """A Styler that draws status words in their colour (the word itself carries the meaning)."""
+
+    def style(value: Any) -> str:
+        colour = colours.get(str(value))
+        return f"color: {colour}; font-weight: 600" if colour else ""
+
+    return table.style.map(style, subset=[c for c in columns if c in table.columns])
+
+
+OFF_PACE = ("needs_acceleration", "limited_progress", "deteriorating")
+LAGGING_TASK = ("lagging", "overdue")
+
+
+def is_lagging(status: Any, progress_status: Any) -> bool:
+    """An indicator lags when its annual target is missed or its pace to the deadline is off
+    (the rule of fct_supervision_items)."""
+    return status == "not_achieved" or progress_status in OFF_PACE
+
+
+def status_colours(lang: str) -> dict[str, str]:
+    """Status word → colour, for indicator statuses and task progress alike."""
+    table = {**STATUSES, **TASK_STATUSES}
+    return {s.label(lang): s.colour for s in table.values()}
+
+
+def latest_progress(progress: pd.DataFrame) -> pd.DataFrame:
+    """Each task × member unit's latest quarterly report of the year."""
+    if progress.empty:
+        return progress
+    ordered = progress.sort_values(["task_id", "member_unit_id", "quarter"])
+    return ordered.groupby(["task_id", "member_unit_id"], as_index=False).tail(1)

@@ -187,7 +187,7 @@ def status_badge(code: str | None, lang: str | None = DEFAULT_LANG) -> str:
 
 
 def _missing(x: Any) -> bool:
-    if x is None:
+    if x is None or type(x).__name__ == "NAType":  # pandas' NA in nullable integer columns
         return True
     try:
         return isinstance(x, float | Decimal) and math.isnan(x)
@@ -463,3 +463,407 @@ def submission_badge(code: str, lang: str | None = DEFAULT_LANG) -> str:
     """Markdown badge with colour, icon and word, e.g. ':red-badge[:material/block: 已退回]'."""
     s = SUBMISSION_STATUSES[code]
     return f":{s.badge}-badge[{s.icon} {s.label(_lang(lang))}]"
+
+
+# ---- issue 4: units, supervision list, six protections, work plan, methodology -----------
+
+STRINGS.update(
+    {
+        "units": {"zh": "责任单位", "en": "Units"},
+        "supervision": {"zh": "督办清单", "en": "Supervision list"},
+        "domains": {"zh": "六大保护", "en": "Six protections"},
+        "work_plan": {"zh": "工作要点", "en": "Work plan"},
+        "methodology": {"zh": "方法说明", "en": "Methodology"},
+        "nav_dashboard": {"zh": "看板", "en": "Dashboard"},
+        "nav_follow_up": {"zh": "督查督办", "en": "Follow-up"},
+        "nav_data": {"zh": "数据报送", "en": "Data"},
+        "nav_about": {"zh": "说明", "en": "About"},
+        "doc_jurisdiction_note": {
+            "zh": "成员单位和任务按文件所属辖区列出;显示 {name} 的情况。",
+            "en": "Member units and tasks belong to the jurisdiction of their document; "
+            "showing {name}.",
+        },
+        "duties": {"zh": "职责", "en": "Duties"},
+        "duties_zh_note": {"zh": "", "en": "(as written in the document, in Chinese)"},
+        "led_indicators": {"zh": "牵头指标", "en": "Indicators it leads"},
+        "tasks": {"zh": "工作任务", "en": "Tasks"},
+        "reporting_record": {"zh": "报送记录", "en": "Reporting record"},
+        "lagging_indicators": {"zh": "落后指标", "en": "Lagging indicators"},
+        "lagging_tasks": {"zh": "滞后任务", "en": "Lagging tasks"},
+        "missing_submissions": {"zh": "未报送", "en": "Missing submissions"},
+        "late_submissions": {"zh": "逾期报送", "en": "Late submissions"},
+        "behind_count": {"zh": "落后 {n} 项", "en": "{n} behind"},
+        "nothing_behind": {"zh": "无落后事项", "en": "nothing behind"},
+        "units_sort_note": {
+            "zh": "按落后事项由多到少排列:落后指标(本级未达标或进度落后)+ 滞后任务 + 未报送。",
+            "en": "Sorted by how much is behind: lagging indicators (target missed or pace "
+            "off track here) + lagging tasks + missing submissions.",
+        },
+        "no_led_indicators": {"zh": "不牵头量化指标。", "en": "Leads no quantified indicator."},
+        "no_tasks": {"zh": "本年度没有分解到本单位的任务。", "en": "No tasks assigned this year."},
+        "no_submissions_due": {"zh": "本单位本年度无应报数据。", "en": "Nothing due this year."},
+        "annual_status": {"zh": "年度状态", "en": "Annual status"},
+        "progress_status": {"zh": "进度(至目标年)", "en": "Pace to deadline"},
+        "in_year_status": {"zh": "年内进度", "en": "Within the year"},
+        "latest_progress": {"zh": "最新进展", "en": "Latest progress"},
+        "period": {"zh": "期间", "en": "Period"},
+        "note": {"zh": "说明", "en": "Note"},
+        "task": {"zh": "任务", "en": "Task"},
+        "task_no": {"zh": "编号", "en": "No."},
+        "plan_year": {"zh": "文件年度", "en": "Plan year"},
+        "linked_indicator": {"zh": "关联指标", "en": "Linked indicator"},
+        "no_report": {"zh": "未填报", "en": "not reported"},
+        "item": {"zh": "事项", "en": "Item"},
+        "item_kind": {"zh": "类别", "en": "Kind"},
+        "kind_indicator": {"zh": "指标", "en": "indicator"},
+        "kind_task": {"zh": "任务", "en": "task"},
+        "level": {"zh": "层级", "en": "Level"},
+        "domain": {"zh": "保护领域", "en": "Protection"},
+        "lagging_since": {"zh": "滞后起始", "en": "Lagging since"},
+        "since_year": {"zh": "{year}年起", "en": "since {year}"},
+        "supervision_total": {"zh": "督办事项", "en": "Items"},
+        "supervision_indicators": {"zh": "指标事项", "en": "Indicator items"},
+        "supervision_tasks": {"zh": "任务事项", "en": "Task items"},
+        "supervision_units": {"zh": "涉及责任单位", "en": "Units involved"},
+        "supervision_none": {
+            "zh": "本辖区本年度没有落后事项。",
+            "en": "Nothing is lagging here this year.",
+        },
+        "supervision_note": {
+            "zh": "列出乡镇(街道)及以上各级:年度目标未达标,或至目标年进度需加快、进展有限、倒退的指标,"
+            "以及滞后或逾期的任务。",
+            "en": "Township level and above: indicators that missed the year's target or whose "
+            "pace to the deadline needs acceleration, is limited or deteriorating, and tasks "
+            "that lag or are overdue.",
+        },
+        "filter_all": {"zh": "全部", "en": "All"},
+        "export_csv": {"zh": "导出 CSV", "en": "Export CSV"},
+        "export_xlsx": {"zh": "导出 Excel", "en": "Export Excel"},
+        "pace_gap": {
+            "zh": "年度目标已达到,但至目标年进度{word}",
+            "en": "Target met, but pace {word}",
+        },
+        "task_gap": {"zh": "任务{word}", "en": "Task {word}"},
+        "all_units": {"zh": "全部单位", "en": "All units"},
+        "filter_unit": {"zh": "责任单位", "en": "Responsible unit"},
+        "domain_summary": {"zh": "各领域达标情况", "en": "Targets met by protection"},
+        "domain_no_indicators": {
+            "zh": "本领域暂无量化指标;相关工作见工作要点({n} 项任务)。",
+            "en": "No quantified indicator in this protection; see the work plan ({n} tasks).",
+        },
+        "not_computed_here": {"zh": "本级不计算", "en": "not computed at this level"},
+        "quarter": {"zh": "第{q}季度", "en": "Q{q}"},
+        "work_plan_none": {
+            "zh": "本辖区本年度没有工作要点任务。",
+            "en": "No work-plan tasks for this jurisdiction and year.",
+        },
+        "work_plan_no_progress": {
+            "zh": "尚未收到本年度的任务进展报送;各格显示“未填报”。",
+            "en": "No task progress has been reported for this year yet; cells show "
+            "“not reported”.",
+        },
+        "work_plan_cell_note": {
+            "zh": "各格为该季度各责任单位报送中最落后的状态;选择单位可查看该单位的报送。",
+            "en": "Each cell shows the least advanced status any responsible unit reported "
+            "for the quarter; choose a unit to see its own reports.",
+        },
+        "status_counts_annual": {"zh": "年度状态", "en": "Annual status"},
+        "status_counts_progress": {"zh": "至目标年进度", "en": "Pace to the deadline"},
+        "go_supervision": {"zh": "督办清单({n} 项)", "en": "Supervision list ({n} items)"},
+        "go_units": {"zh": "责任单位", "en": "Units"},
+        "go_domains": {"zh": "六大保护", "en": "Six protections"},
+        "thresholds": {"zh": "阈值", "en": "Thresholds"},
+        "threshold_source": {
+            "zh": "以上阈值读自 dbt_project.yml 的 vars,与数据模型使用的完全一致。",
+            "en": "The thresholds above are read from the vars in dbt_project.yml, the same "
+            "values the models use.",
+        },
+    }
+)
+
+# The six protections (六大保护), in the order of the Minors Protection Law.
+DOMAINS: dict[str, dict[str, str]] = {
+    "family": {"zh": "家庭保护", "en": "Family protection"},
+    "school": {"zh": "学校保护", "en": "School protection"},
+    "society": {"zh": "社会保护", "en": "Social protection"},
+    "online": {"zh": "网络保护", "en": "Online protection"},
+    "government": {"zh": "政府保护", "en": "Government protection"},
+    "judicial": {"zh": "司法保护", "en": "Judicial protection"},
+}
+
+
+def domain_name(code: str | None, lang: str | None = DEFAULT_LANG) -> str:
+    entry = DOMAINS.get(code or "")
+    if entry is None:
+        return "组织保障" if _lang(lang) == "zh" else "Organisation"
+    return entry[_lang(lang)]
+
+
+# Work-plan task progress (fct_task_progress.status) and task items on the supervision list.
+_TASK_STATUS_TABLE = (
+    ("done", "已完成", "done", "#2e7d32", "green", False, "check_circle"),
+    ("in_progress", "推进中", "in progress", "#1565c0", "blue", False, "autorenew"),
+    ("not_started", "未开始", "not started", "#9e9e9e", "gray", True, "radio_button_unchecked"),
+    ("lagging", "滞后", "lagging", "#c62828", "red", False, "warning"),
+    ("overdue", "逾期未完成", "overdue", "#8e0000", "red", False, "event_busy"),
+    ("no_report", "未填报", "not reported", "#616161", "gray", False, "help"),
+)
+TASK_STATUSES: dict[str, Status] = {
+    row[0]: Status(*row[:6], icon=f":material/{row[6]}:") for row in _TASK_STATUS_TABLE
+}
+# Least advanced first: a quarter's cell shows the worst status any unit reported.
+TASK_STATUS_ORDER = ("overdue", "lagging", "not_started", "in_progress", "done", "no_report")
+
+
+def task_status(code: str | None) -> Status:
+    return TASK_STATUSES.get(code or "no_report", TASK_STATUSES["no_report"])
+
+
+def task_badge(code: str | None, lang: str | None = DEFAULT_LANG) -> str:
+    s = task_status(code)
+    return f":{s.badge}-badge[{s.icon} {s.label(_lang(lang))}]"
+
+
+CAVEATS: dict[str, dict[str, str]] = {
+    "no_baseline": {"zh": "无基期", "en": "no baseline"},
+    "data_incomplete": {"zh": "数据不完整", "en": "data incomplete"},
+    "data_late": {"zh": "数据迟报", "en": "data late"},
+}
+
+
+def caveat_text(code: str | None, lang: str | None = DEFAULT_LANG) -> str:
+    if not code or _missing(code):
+        return ""
+    words = [CAVEATS.get(c, {}).get(_lang(lang), c) for c in str(code).split(";") if c]
+    return "、".join(words) if _lang(lang) == "zh" else ", ".join(words)
+
+
+# The Methodology page, section by section; {on_track}, {acceleration} and {tolerance} are
+# filled from dbt_project.yml's vars so the words cannot drift from the models.
+METHODOLOGY: tuple[tuple[str, dict[str, str]], ...] = (
+    (
+        "method_annual",
+        {
+            "zh": """**1. 年度状态(对照当年目标)**
+
+- 每个指标、每个地区、每一年,把数值与当年适用的目标按比较方式(≥、≤、=、介于)比较:满足即“已达标”,不满足即“未达标”。
+- **比率**(如儿童主任配备率)由下级的分子、分母逐级**相加**后再相除,从不把百分比取平均;每千人口指标同样先加总再折算。
+- **差距**用指标自身的单位说:还差多少个村(社区)、多少名人员、低于目标多少元。
+- **保障标准**(元/人/年)由各县(市、区)设定,只在县级比较;县级以上显示最低的县级标准,以及有多少个县达到了各自的目标,全部达到才算“已达标”。
+- **目标的适用**:本地区有当年目标就用自己的;没有就沿用最近一级上级的当年目标。
+- **数量目标**(如设立 11 个未保站、每年召开 1 次会议)是该地区的总数,不向下级沿用。
+- 本地区及上级都没有当年目标时为“无目标”(灰色空心);没有收到数据时为“无数据”(灰色)。""",
+            "en": """**1. Annual status (against the year's target)**
+
+- For each indicator, area and year, the value is compared with the target that applies that year, using its comparator (≥, ≤, =, between): met is *achieved*, not met is *not achieved*.
+- **Rates** (e.g. child-director coverage) are computed from numerators and denominators **summed** up the hierarchy, never by averaging percentages; per-thousand indicators are summed the same way before dividing.
+- The **gap** is told in the indicator's own unit: villages still missing, staff not checked, yuan below target.
+- **Standards** (yuan/person/year) are set per county and compared at county level; above the county the lowest county standard is shown, with how many counties meet their own target, and the area is achieved only if all do.
+- **Which target applies**: the area's own target for the year, else that of the nearest area above it.
+- **Count targets** (e.g. 11 protection stations, one meeting a year) are totals for their own area and are not passed down.
+- With no target for the area or above it, the status is *no target* (grey outline); with no data received it is *no data* (grey).""",
+        },
+    ),
+    (
+        "method_in_year",
+        {
+            "zh": """**2. 年内进度(按季度报送的指标)**
+
+- 把年度目标按已结束的季度**折算**:数量目标 × 已过季度数 ÷ 4;比率目标保持不变。
+- 累计数值在折算目标的 **±{tolerance}** 以内(或已超过)为“进度正常”,做法与 TolaData 相同;落后超过 {tolerance} 为“需加快”;已达到全年目标为“已达标”。
+- **全年预计**按线性外推:累计数 × 4 ÷ 已过季度数。""",
+            "en": """**2. Within the year (indicators reported quarterly)**
+
+- The annual target is **prorated** to the quarters that have ended: a count target × quarters ended ÷ 4; a rate target stays as it is.
+- A year-to-date value within **±{tolerance}** of the prorated target (or ahead of it) is *on track*, as TolaData does; more than {tolerance} behind is *needs acceleration*; the full-year target already met is *achieved*.
+- The **year-end projection** is linear: year-to-date count × 4 ÷ quarters ended.""",
+        },
+    ),
+    (
+        "method_deadline",
+        {
+            "zh": """**3. 至目标年的进度(如 2025 年目标)**
+
+采用 Open SDG(sdg-build)公布的进度测算方法:
+
+- 实际年均增长率 CAGR实际 = (本年数值 ÷ 基期数值)^(1 ÷ 已过年数) − 1,基期为有数据的第一年;
+- 所需年均增长率 CAGR所需 = (目标值 ÷ 基期数值)^(1 ÷ 基期到目标年的年数) − 1;
+- 比值 = CAGR实际 ÷ CAGR所需:**≥ {on_track}** 为“进度正常”;**≥ {acceleration}** 为“需加快”;**≥ 0** 为“进展有限”;**< 0** 为“倒退”;
+- 已经达到目标年目标的为“已达标”;基期已达标、之后又退回未达标的为“倒退”。""",
+            "en": """**3. Pace to the deadline year (e.g. a 2025 target)**
+
+Open SDG's published progress measure (sdg-build):
+
+- observed growth CAGR_obs = (this year's value ÷ baseline value)^(1 ÷ years elapsed) − 1, the baseline being the first year with data;
+- required growth CAGR_req = (target ÷ baseline value)^(1 ÷ years from baseline to deadline) − 1;
+- ratio = CAGR_obs ÷ CAGR_req: **≥ {on_track}** on track; **≥ {acceleration}** needs acceleration; **≥ 0** limited progress; **< 0** deteriorating;
+- a value that already meets the deadline target is *achieved*; one whose baseline met it and has since fallen away is *deteriorating*.""",
+        },
+    ),
+    (
+        "method_caveats",
+        {
+            "zh": """**4. 附注、“无数据”与“未达标”**
+
+- **无基期**:只有一年数据或基期为 0 时无法测算增长率,进度显示为“无数据”并注明“无基期”。
+- **数据不完整、数据迟报**:状态只按已收到的数据计算;应报未报、逾期报送的情况在“报送情况”和“责任单位”页列出,状态旁注明。
+- **“无数据”(灰色)不等于“未达标”(红色)**:没有收到数据不会被当作落后,但未报送本身会列入责任单位的落后事项。""",
+            "en": """**4. Caveats, *no data* and *not achieved***
+
+- **No baseline**: with one year of data, or a zero baseline, growth cannot be measured; the pace shows *no data* with the caveat *no baseline*.
+- **Data incomplete, data late**: statuses are computed from the data received; missing and late submissions are listed on the Reporting and Units pages and noted next to the status.
+- ***No data* (grey) is not *not achieved* (red)**: missing data never counts as lagging, but the missing submission itself counts against its unit.""",
+        },
+    ),
+    (
+        "method_privacy",
+        {
+            "zh": """**5. 小数保护与示例数据**
+
+- 单个地区涉及儿童的人数少于 5 时显示为“<5”,由此算出的比率也不显示,以免识别到具体儿童。
+- 标有“示例数据”的数值或目标是为演示生成的,不代表真实情况;每个页面和导出文件都会标明。""",
+            "en": """**5. Small counts and demo data**
+
+- Counts of children below 5 for one area are shown as “<5”, and rates built on them are not shown, so no child can be identified.
+- Figures or targets marked *demo data* were generated for demonstration and are not real; every page and every exported file says so.""",
+        },
+    ),
+)
+
+STATUS_MEANINGS: dict[str, dict[str, str]] = {
+    "achieved": {"zh": "数值达到目标的要求", "en": "the value meets the target's comparator"},
+    "not_achieved": {
+        "zh": "年度已结束或数据已定,未达到目标",
+        "en": "the year is over, or the data is final, and the target is not met",
+    },
+    "on_track": {"zh": "年内或多年进度足够", "en": "within-year or multi-year pace is sufficient"},
+    "needs_acceleration": {
+        "zh": "进度为所需的 {acceleration}–{on_track} 倍(年内:落后超过 {tolerance})",
+        "en": "pace is {acceleration}–{on_track} of what is needed "
+        "(within the year: more than {tolerance} behind)",
+    },
+    "limited_progress": {
+        "zh": "有进展,但不足所需的 {acceleration} 倍",
+        "en": "pace is positive but under {acceleration} of what is needed",
+    },
+    "deteriorating": {"zh": "离目标越来越远", "en": "moving away from the target"},
+    "no_target": {"zh": "本地区本年度未设目标", "en": "no target set for this unit and year"},
+    "no_data": {"zh": "未收到数据", "en": "nothing submitted"},
+}
+STRINGS.update(
+    {
+        "status_table_heading": {"zh": "状态用语", "en": "Status words"},
+        "meaning": {"zh": "含义", "en": "Meaning"},
+        "threshold_on_track": {"zh": "进度正常:比值 ≥", "en": "On track: ratio ≥"},
+        "threshold_acceleration": {"zh": "需加快:比值 ≥", "en": "Needs acceleration: ratio ≥"},
+        "threshold_tolerance": {"zh": "年内容差 ±", "en": "Within-year tolerance ±"},
+    }
+)
+
+
+# ---- meeting brief (会议简报: weibao brief, xlsx and PDF) -----------------------------------
+
+STRINGS.update(
+    {
+        "brief": {"zh": "会议简报", "en": "Brief"},
+        "brief_title": {
+            "zh": "{area}{year}年未成年人保护工作简报",
+            "en": "{area} {year}: minors-protection brief",
+        },
+        "brief_subtitle": {
+            "zh": "供未成年人保护委员会全体会议(联席会议)使用 · 生成于 {date}",
+            "en": "For the committee's plenary meeting · generated {date}",
+        },
+        "brief_demo_banner": {
+            "zh": "示例数据:本简报的数值或目标含示例数据,仅供演示,不代表真实情况。",
+            "en": "示例数据 demo data: figures or targets in this brief include demo data, "
+            "for demonstration only.",
+        },
+        "brief_achieved_big": {"zh": "已达标 {x} / {y}", "en": "Targets met {x} / {y}"},
+        "brief_with_target": {"zh": "有目标的指标", "en": "Indicators with a target"},
+        "brief_total_note": {
+            "zh": "分母为本年度对本辖区设有目标的指标数,含尚未收到数据的指标。",
+            "en": "Out of the indicators with a target here this year, including those "
+            "without data yet.",
+        },
+        "brief_sheet_summary": {"zh": "摘要", "en": "Summary"},
+        "brief_sheet_indicators": {"zh": "指标", "en": "Indicators"},
+        "brief_sheet_supervision": {"zh": "督办清单", "en": "Supervision list"},
+        "brief_sheet_reporting": {"zh": "报送情况", "en": "Reporting"},
+        "brief_by_status": {"zh": "按状态", "en": "By status"},
+        "brief_by_domain": {"zh": "按保护领域", "en": "By protection domain"},
+        "brief_domain": {"zh": "保护领域", "en": "Protection domain"},
+        "brief_count": {"zh": "指标数", "en": "Indicators"},
+        "brief_chart_title": {"zh": "各领域指标状态", "en": "Indicator status by domain"},
+        "brief_top_lagging": {"zh": "重点滞后事项", "en": "Main lagging items"},
+        "brief_lagging_items": {"zh": "滞后事项", "en": "Lagging items"},
+        "brief_own_level": {"zh": "其中本级", "en": "At this level"},
+        "brief_overdue_count": {"zh": "逾期或未报", "en": "Late or missing"},
+        "brief_indicators_heading": {"zh": "一、指标完成情况", "en": "1. Indicators"},
+        "brief_units_heading": {
+            "zh": "二、滞后成员单位",
+            "en": "2. Member units with lagging items",
+        },
+        "brief_reporting_heading": {
+            "zh": "三、报送情况与逾期报送",
+            "en": "3. Reporting and overdue submissions",
+        },
+        "brief_supervision_heading": {"zh": "四、督办清单", "en": "4. Supervision list"},
+        "brief_item": {"zh": "事项", "en": "Item"},
+        "brief_area": {"zh": "地区", "en": "Area"},
+        "brief_level": {"zh": "层级", "en": "Level"},
+        "brief_owner": {"zh": "责任单位", "en": "Responsible unit"},
+        "brief_since": {"zh": "滞后起始年度", "en": "Lagging since"},
+        "brief_since_year": {"zh": "{year}年起", "en": "since {year}"},
+        "brief_doc": {"zh": "依据文件", "en": "Source document"},
+        "brief_clause": {"zh": "条款", "en": "Clause"},
+        "brief_gap_words": {"zh": "差距", "en": "Gap"},
+        "brief_pace_gap": {"zh": "至目标年进度{word}", "en": "pace to the deadline: {word}"},
+        "brief_pace_word": {"zh": "进度{word}", "en": "pace {word}"},
+        "brief_not_tracked_word": {"zh": "本年度未跟踪", "en": "not tracked this year"},
+        "brief_indicators_involved": {"zh": "涉及事项", "en": "Items"},
+        "brief_earliest": {"zh": "最早滞后", "en": "Earliest"},
+        "brief_types": {"zh": "报送类型", "en": "Submission types"},
+        "brief_none_lagging": {
+            "zh": "本辖区本年度没有滞后事项。",
+            "en": "Nothing is lagging here this year.",
+        },
+        "brief_more_in_xlsx": {
+            "zh": "另有 {n} 项未列出,完整清单见 Excel 简报“督办清单”表。",
+            "en": "{n} more not shown; the Excel brief's supervision sheet has them all.",
+        },
+        "brief_not_tracked": {
+            "zh": "另有 {n} 项指标本年度在本辖区既无数据也无目标,见 Excel 简报“指标”表。",
+            "en": "{n} more indicators have neither data nor a target here this year; see the "
+            "Excel brief's indicator sheet.",
+        },
+        "brief_clear_units": {
+            "zh": "其余 {n} 个成员单位没有滞后事项。",
+            "en": "The other {n} member units have nothing lagging.",
+        },
+        "brief_reporting_area": {
+            "zh": "报送以县(市、区)为单位,统计范围:{name}。",
+            "en": "Submissions are made per county; counted for {name}.",
+        },
+        "brief_generated": {"zh": "生成日期", "en": "Generated"},
+        "brief_source_file": {"zh": "数据文件", "en": "Warehouse file"},
+        "brief_page": {"zh": "第 {page} 页,共 {pages} 页", "en": "Page {page} of {pages}"},
+        "brief_download_xlsx": {"zh": "下载 Excel 简报", "en": "Download the Excel brief"},
+        "brief_download_pdf": {"zh": "下载 PDF 简报", "en": "Download the PDF brief"},
+        "brief_page_intro": {
+            "zh": "为全体会议(联席会议)准备的简报。PDF 第一页一分钟可读完:达标数、各领域状态图、"
+            "重点滞后事项及责任单位;其后是指标、滞后成员单位、逾期报送和督办清单。"
+            "Excel 版含全部指标、完整督办清单和报送情况。",
+            "en": "A brief for the plenary meeting. The PDF's first page reads in a minute: "
+            "targets met, status by domain, the main lagging items with their owners; then "
+            "indicators, lagging member units, overdue submissions and the supervision list. "
+            "The Excel version holds every indicator, the whole supervision list and the "
+            "reporting status.",
+        },
+        "brief_no_chromium": {
+            "zh": "本机未安装 Chromium,无法生成 PDF 简报(Excel 简报不受影响)。",
+            "en": "Chromium is not installed here, so the PDF brief cannot be made "
+            "(the Excel brief still can).",
+        },
+    }
+)

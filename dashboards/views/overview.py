@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 import ui
 
-from weibao.i18n import fmt_value, gap_text, is_suppressed, status_badge, t
+from weibao.i18n import STATUSES, fmt_value, gap_text, is_suppressed, status_badge, t
 
 CARDS_PER_ROW = {"zh": 3, "en": 2}  # English units (yuan/person/year) need the wider card
 
@@ -26,6 +26,38 @@ def summary(values: pd.DataFrame, lang: str) -> None:
     left, mid, _ = st.columns([2, 2, 3])
     left.metric(t("achieved_label", lang), t("achieved_value", lang, x=achieved, y=total))
     mid.metric(t("lagging_label", lang), lagging)
+
+
+def badge_counts(codes: pd.Series, lang: str) -> str:
+    """'已达标 3  未达标 4 …' as status badges, in the vocabulary's order."""
+    counts = codes.fillna("no_data").value_counts()
+    return "  ".join(f"{status_badge(c, lang)} {counts[c]}" for c in STATUSES if c in counts)
+
+
+def status_counts(values: pd.DataFrame, lang: str) -> None:
+    """Indicators of this unit and year by annual status and by pace to the deadline."""
+    rows = values[values["has_row"]]
+    pace = data.unit_progress(ui.org(), ui.year())
+    pace = pace[pace["indicator_code"].isin(rows["indicator_code"])]
+    st.markdown(f"**{t('status_counts_annual', lang)}**  {badge_counts(rows['status'], lang)}")
+    st.markdown(
+        f"**{t('status_counts_progress', lang)}**  {badge_counts(pace['progress_status'], lang)}"
+    )
+
+
+def links(lang: str) -> None:
+    """Into the lists of what lags: supervision list (with its count), units, protections."""
+    found = data.document_jurisdiction(ui.org())
+    juris = str(found["org_unit_code"].iloc[0]) if len(found) else ui.org()
+    n = len(data.supervision_items(juris, ui.org(), ui.year()))
+    cols = st.columns(3)
+    cols[0].page_link(
+        "views/supervision.py",
+        label=t("go_supervision", lang, n=n),
+        icon=":material/assignment_late:",
+    )
+    cols[1].page_link("views/units.py", label=t("go_units", lang), icon=":material/groups:")
+    cols[2].page_link("views/domains.py", label=t("go_domains", lang), icon=":material/category:")
 
 
 def open_indicator(code: str) -> None:
@@ -71,4 +103,6 @@ lang = ui.lang()
 ui.header("overview")
 unit_values = data.unit_values(ui.org(), ui.year())
 summary(unit_values, lang)
+status_counts(unit_values, lang)
+links(lang)
 cards(unit_values, lang)

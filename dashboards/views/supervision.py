@@ -1,0 +1,134 @@
+"""督办清单 Supervision list: every lagging indicator or task of the jurisdiction and year, with
+its responsible unit, the gap in words, the source clause and since when it has lagged;
+filters by level, protection and unit; export as CSV and xlsx."""
+
+from __future__ import annotations
+
+import data
+import exports
+import pandas as pd
+import streamlit as st
+import ui
+
+from weibao.i18n import (
+    LEVEL_NAMES,
+    domain_name,
+    fmt_target,
+    fmt_value,
+    gap_text,
+    is_suppressed,
+    status,
+    t,
+    task_status,
+)
+
+
+def gap_words(row: pd.Series, lang: str) -> str:
+    """The gap in words; an item lagging only on pace, or a task, says why instead."""
+    if row["item_kind"] == "task":
+        return t("task_gap", lang, word=task_status(row["status"]).label(lang))
+    text = gap_text(row, row, lang)
+    if not text and row["progress_status"] in ui.OFF_PACE:
+        text = t("pace_gap", lang, word=status(row["progress_status"]).label(lang))
+    return text
+
+
+def owners(row: pd.Series, names: dict[str, str], lang: str) -> str:
+    ids = str(row["responsible_member_units"] or "").split(";")
+    if lang == "zh" or not any(i in names for i in ids):
+        return str(row["responsible_units_zh"] or "")
+    return ", ".join(names[i] for i in ids if i in names)
+
+
+def item_row(r: pd.Series, names: dict[str, str], lang: str) -> dict[str, str]:
+    """One line of the list, every cell in words."""
+    task = r["item_kind"] == "task"
+    shown = "<5" if is_suppressed(r, r) else fmt_value(r["value"], r, lang)
+    since = r["lagging_since"]
+    return {
+        t("region", lang): r["org_unit_name"],
+        t("level", lang): LEVEL_NAMES[r["level"]][lang],
+        t("item_kind", lang): t(f"kind_{r['item_kind']}", lang),
+        t("item", lang): r["task_title_zh"] if task else r[ui.name_col(lang)],
+        t("responsible_units", lang): owners(r, names, lang),
+        t("value", lang): "" if task else shown,
+        t("target", lang): "" if task else fmt_target(r, r, lang),
+        t("gap", lang): gap_words(r, lang),
+        t("status", lang): (task_status if task else status)(r["status"]).label(lang),
+        t("progress_status", lang): "" if task else status(r["progress_status"]).label(lang),
+        t("lagging_since", lang): t("since_year", lang, year=int(since)) if pd.notna(since) else "",
+        t("source", lang): f"{r['source_clause']}({r['source_doc']})",
+        t("data_kind", lang): t("demo_badge" if r["is_demo"] else "real_data", lang),
+    }
+
+
+def item_table(items: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    return pd.DataFrame([item_row(r, names, lang) for _, r in items.iterrows()])
+
+
+def filtered(items: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """Level, protection and unit filters; each lists only what occurs in the items."""
+    every = t("filter_all", lang)
+    levels = [lv for lv in LEVEL_NAMES if lv in set(items["level"])]
+    domains = list(dict.fromkeys(items["protection_domain"].fillna("")))
+    ids = sorted({i for v in items["responsible_member_units"].dropna() for i in v.split(";")})
+    a, b, c = st.columns(3)
+    level = a.selectbox(
+        t("level", lang),
+        [every, *levels],
+        format_func=lambda v: v if v == every else LEVEL_NAMES[v][lang],
+        key="sup_level",
+    )
+    domain = b.selectbox(
+        t("domain", lang),
+        [every, *domains],
+        format_func=lambda v: v if v == every else domain_name(v, lang),
+        key="sup_domain",
+    )
+    unit = c.selectbox(
+        t("filter_unit", lang), [every, *ids], format_func=lambda v: names.get(v, v), key="sup_unit"
+    )
+    keep = pd.Series(True, index=items.index)
+    if level != every:
+        keep &= items["level"] == level
+    if domain != every:
+        keep &= items["protection_domain"].fillna("") == domain
+    if unit != every:
+        keep &= (
+            items["responsible_member_units"]
+            .fillna("")
+            .str.split(";")
+            .apply(lambda ids: unit in ids)
+        )
+    return items[keep]
+
+
+def metrics(items: pd.DataFrame, lang: str) -> None:
+    ids = {i for v in items["responsible_member_units"].dropna() for i in v.split(";")}
+    cols = st.columns(4)
+    cols[0].metric(t("supervision_total", lang), len(items))
+    cols[1].metric(
+        t("supervision_indicators", lang), int((items["item_kind"] == "indicator").sum())
+    )
+    cols[2].metric(t("supervision_tasks", lang), int((items["item_kind"] == "task").sum()))
+    cols[3].metric(t("supervision_units", lang), len(ids))
+
+
+lang, year = ui.lang(), ui.year()
+ui.header("supervision")
+juris, juris_name = ui.doc_jurisdiction(lang)
+st.caption(t("supervision_note", lang))
+units = data.member_units(juris)
+names = {r["member_unit_id"]: ui.member_unit_name(r, lang) for _, r in units.iterrows()}
+items = data.supervision_items(juris, ui.org(), year)
+if items.empty:
+    st.success(t("supervision_none", lang), icon=":material/task_alt:")
+    st.stop()
+shown = filtered(items, names, lang)
+metrics(shown, lang)
+table = item_table(shown, names, lang)
+colour = [t("status", lang), t("progress_status", lang)]
+st.dataframe(ui.colour_words(table, colour, ui.status_colours(lang)), hide_index=True)
+title = f"{ui.unit_name(ui.org())} {year}{'年' if lang == 'zh' else ''} {t('supervision', lang)}"
+stem = f"supervision_{ui.org()}_{year}"
+exports.buttons(table, stem, title, t("supervision", lang), bool(shown["is_demo"].any()), lang)
