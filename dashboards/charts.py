@@ -123,8 +123,8 @@ def sector_bars(df: pd.DataFrame, lang: str) -> go.Figure:
     return _layout(fig, height=340)
 
 
-def domain_bars(counts: pd.DataFrame, lang: str) -> go.Figure:
-    """Indicators per protection by annual status, stacked; counts as text on each segment.
+def domain_bars(counts: pd.DataFrame, ends: list[str], lang: str) -> go.Figure:
+    """Indicators per protection by annual status, stacked, with a label at each bar's end.
 
     counts: one row per protection (index = its name), one column per status code."""
     fig = go.Figure()
@@ -132,18 +132,27 @@ def domain_bars(counts: pd.DataFrame, lang: str) -> go.Figure:
         s = status(str(code))
         fig.add_bar(
             y=counts.index,
-            x=counts[code],
+            x=counts[code].where(counts[code] > 0),  # no outline drawn for an empty segment
             orientation="h",
             name=s.label(lang),
-            text=[str(int(n)) if n else "" for n in counts[code]],
-            textposition="inside",
+            hovertemplate="%{y}: %{x}<extra>" + s.label(lang) + "</extra>",
             marker={
                 "color": "white" if s.outline else s.colour,
                 "line": {"color": s.colour, "width": 1},
                 "pattern": {"shape": "" if code == "achieved" else "/", "fgcolor": s.colour},
             },
         )
+    totals = counts.sum(axis=1)
+    fig.add_scatter(
+        x=totals,
+        y=counts.index,
+        mode="text",
+        text=[f"  {end}" for end in ends],
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+    )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=t("indicator", lang), dtick=1)
+    fig.update_xaxes(title=t("indicator", lang), dtick=1, range=[0, max(1, totals.max()) * 1.3])
     return _layout(fig, height=80 + 40 * len(counts))

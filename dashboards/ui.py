@@ -154,7 +154,7 @@ def colour_words(table: pd.DataFrame, columns: list[str], colours: dict[str, str
 
     def style(value: Any) -> str:
         colour = colours.get(str(value))
-        return f"color: {colour}; font-weight: 600" if colour else ""
+        return f"color: {colour}; background-color: {colour}1a; font-weight: 600" if colour else ""
 
     return table.style.map(style, subset=[c for c in columns if c in table.columns])
 
@@ -181,3 +181,20 @@ def latest_progress(progress: pd.DataFrame) -> pd.DataFrame:
         return progress
     ordered = progress.sort_values(["task_id", "member_unit_id", "quarter"])
     return ordered.groupby(["task_id", "member_unit_id"], as_index=False).tail(1)
+
+
+def show_table(
+    table: pd.DataFrame,
+    lang: str,
+    status_columns: tuple[str, ...] = (),
+    widths: dict[str, str] | None = None,
+) -> None:
+    """A table at its full height, status words in colour, chosen columns given a width
+    ("small", "medium", "large") so long Chinese text is not cut."""
+    config = {col: st.column_config.Column(width=w) for col, w in (widths or {}).items()}
+    st.dataframe(
+        colour_words(table, list(status_columns), status_colours(lang)),
+        hide_index=True,
+        height="content" if len(table) <= 30 else 720,  # long lists scroll inside the table
+        column_config=config,
+    )

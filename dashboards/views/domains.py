@@ -59,8 +59,8 @@ def indicator_table(rows: pd.DataFrame, lang: str) -> None:
             t("responsible_units", lang): [ui.responsible(r, lang) for _, r in rows.iterrows()],
         }
     )
-    cols = [t("annual_status", lang), t("progress_status", lang)]
-    st.dataframe(ui.colour_words(table, cols, ui.status_colours(lang)), hide_index=True)
+    cols = (t("annual_status", lang), t("progress_status", lang))
+    ui.show_table(table, lang, cols, {t("indicator", lang): "medium", t("gap", lang): "large"})
 
 
 def domain_block(code: str, rows: pd.DataFrame, task_count: int, lang: str) -> None:
@@ -72,7 +72,9 @@ def domain_block(code: str, rows: pd.DataFrame, task_count: int, lang: str) -> N
             return
         met, total = achieved(rows)
         left, right = st.columns([1, 3])
-        left.metric(name, t("achieved_value", lang, x=met, y=total))
+        left.metric(
+            f"{name} · {t('achieved_label', lang)}", t("achieved_value", lang, x=met, y=total)
+        )
         counts = rows["status"].fillna("no_data").value_counts()
         right.markdown(
             "  ".join(f"{status_badge(c, lang)} {counts[c]}" for c in STATUSES if c in counts)
@@ -91,9 +93,12 @@ values = statuses(ui.org(), year)
 juris, _ = ui.doc_jurisdiction(lang)
 tasks = data.tasks(juris, year)
 st.subheader(t("domain_summary", lang))
-st.plotly_chart(
-    charts.domain_bars(status_counts(values, lang), lang), config={"displaylogo": False}
-)
+ends = [
+    f"{t('achieved_label', lang)} {t('achieved_value', lang, x=met, y=total)}" if total else ""
+    for met, total in (achieved(values[values["protection_domain"] == d]) for d in DOMAINS)
+]
+chart = charts.domain_bars(status_counts(values, lang), ends, lang)
+st.plotly_chart(chart, config={"displaylogo": False})
 for code in DOMAINS:
     domain_tasks = int((tasks["protection_domain"] == code).sum())
     domain_block(code, values[values["protection_domain"] == code], domain_tasks, lang)

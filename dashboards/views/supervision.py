@@ -47,16 +47,16 @@ def item_row(r: pd.Series, names: dict[str, str], lang: str) -> dict[str, str]:
     since = r["lagging_since"]
     return {
         t("region", lang): r["org_unit_name"],
-        t("level", lang): LEVEL_NAMES[r["level"]][lang],
-        t("item_kind", lang): t(f"kind_{r['item_kind']}", lang),
         t("item", lang): r["task_title_zh"] if task else r[ui.name_col(lang)],
-        t("responsible_units", lang): owners(r, names, lang),
-        t("value", lang): "" if task else shown,
-        t("target", lang): "" if task else fmt_target(r, r, lang),
         t("gap", lang): gap_words(r, lang),
         t("status", lang): (task_status if task else status)(r["status"]).label(lang),
         t("progress_status", lang): "" if task else status(r["progress_status"]).label(lang),
         t("lagging_since", lang): t("since_year", lang, year=int(since)) if pd.notna(since) else "",
+        t("responsible_units", lang): owners(r, names, lang),
+        t("value", lang): "" if task else shown,
+        t("target", lang): "" if task else fmt_target(r, r, lang),
+        t("level", lang): LEVEL_NAMES[r["level"]][lang],
+        t("item_kind", lang): t(f"kind_{r['item_kind']}", lang),
         t("source", lang): f"{r['source_clause']}({r['source_doc']})",
         t("data_kind", lang): t("demo_badge" if r["is_demo"] else "real_data", lang),
     }
@@ -127,8 +127,8 @@ if items.empty:
 shown = filtered(items, names, lang)
 metrics(shown, lang)
 table = item_table(shown, names, lang)
-colour = [t("status", lang), t("progress_status", lang)]
-st.dataframe(ui.colour_words(table, colour, ui.status_colours(lang)), hide_index=True)
+colour = (t("status", lang), t("progress_status", lang))
+ui.show_table(table, lang, colour, {t("item", lang): "medium", t("gap", lang): "large"})
 title = f"{ui.unit_name(ui.org())} {year}{'年' if lang == 'zh' else ''} {t('supervision', lang)}"
 stem = f"supervision_{ui.org()}_{year}"
 exports.buttons(table, stem, title, t("supervision", lang), bool(shown["is_demo"].any()), lang)

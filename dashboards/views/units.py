@@ -47,15 +47,6 @@ def behind(units: pd.DataFrame, led: pd.DataFrame, latest: pd.DataFrame, subs: p
     return out.sort_values(["behind", "late", "member_unit_id"], ascending=[False, False, True])
 
 
-def overview_table(scores: pd.DataFrame, lang: str) -> None:
-    names = [ui.member_unit_name(r, lang) for _, r in scores.iterrows()]
-    table = pd.DataFrame(
-        {t("member_unit", lang): names}
-        | {t(word, lang): scores[col].to_numpy() for col, word in SCORE_COLUMNS.items()}
-    )
-    st.dataframe(table, hide_index=True, width="stretch", height=min(400, 36 + 35 * len(table)))
-
-
 def indicator_table(rows: pd.DataFrame, lang: str) -> None:
     if rows.empty:
         st.caption(t("no_led_indicators", lang))
@@ -73,8 +64,8 @@ def indicator_table(rows: pd.DataFrame, lang: str) -> None:
             t("gap", lang): [gap_text(r, r, lang) for _, r in rows.iterrows()],
         }
     )
-    cols = [t("annual_status", lang), t("progress_status", lang)]
-    st.dataframe(ui.colour_words(table, cols, ui.status_colours(lang)), hide_index=True)
+    cols = (t("annual_status", lang), t("progress_status", lang))
+    ui.show_table(table, lang, cols, {t("indicator", lang): "medium", t("gap", lang): "large"})
 
 
 def task_table(rows: pd.DataFrame, lang: str) -> None:
@@ -90,8 +81,7 @@ def task_table(rows: pd.DataFrame, lang: str) -> None:
             t("note", lang): rows["note"].fillna(""),
         }
     )
-    cols = [t("latest_progress", lang)]
-    st.dataframe(ui.colour_words(table, cols, ui.status_colours(lang)), hide_index=True)
+    ui.show_table(table, lang, (t("latest_progress", lang),), {t("task", lang): "large"})
 
 
 def reporting_line(agency: str, subs: pd.DataFrame, lang: str) -> None:
@@ -107,11 +97,11 @@ def reporting_line(agency: str, subs: pd.DataFrame, lang: str) -> None:
 
 
 def unit_block(unit: pd.Series, led: pd.DataFrame, tasks: pd.DataFrame, subs, lang) -> None:
-    n = int(unit["behind"])
+    parts = [f"{t(word, lang)} {unit[col]}" for col, word in SCORE_COLUMNS.items() if unit[col]]
     label = f"**{ui.member_unit_name(unit, lang)}** · " + (
-        t("behind_count", lang, n=n) if n else t("nothing_behind", lang)
+        " · ".join(parts) if parts else t("nothing_behind", lang)
     )
-    icon = ":material/warning:" if n else ":material/task_alt:"
+    icon = ":material/warning:" if parts else ":material/task_alt:"
     with st.expander(label, icon=icon, expanded=False):
         st.markdown(f"**{t('duties', lang)}** {t('duties_zh_note', lang)}: {unit['duties_zh']}")
         st.caption(f"{t('source', lang)}: {unit['source_clause']} — {unit['source_doc']}")
@@ -134,6 +124,5 @@ unit_tasks = unit_tasks.merge(latest, on=["task_id", "member_unit_id"], how="lef
 subs = data.agency_submissions(juris, year)
 scores = behind(units, led, latest, subs)
 st.caption(t("units_sort_note", lang))
-overview_table(scores, lang)
 for _, unit in scores.iterrows():
     unit_block(unit, led, unit_tasks, subs, lang)

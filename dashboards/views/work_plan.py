@@ -38,7 +38,6 @@ def matrix(tasks: pd.DataFrame, owners: pd.DataFrame, cells: dict, lang: str) ->
         {
             t("task_no", lang): tasks["task_id"],
             t("task", lang): tasks["title_zh"],
-            t("responsible_units", lang): tasks["task_id"].map(names).fillna(""),
             **{
                 t("quarter", lang, q=q): [
                     task_status(cells.get((task, q))).label(lang) for task in tasks["task_id"]
@@ -46,6 +45,7 @@ def matrix(tasks: pd.DataFrame, owners: pd.DataFrame, cells: dict, lang: str) ->
                 for q in QUARTERS
             },
             t("linked_indicator", lang): linked,
+            t("responsible_units", lang): tasks["task_id"].map(names).fillna(""),
         }
     )
 
@@ -93,4 +93,5 @@ elif unit is None:
     st.caption(t("work_plan_cell_note", lang))
 table = matrix(tasks, owners, cells, lang)
 quarters = [t("quarter", lang, q=q) for q in QUARTERS]
-st.dataframe(ui.colour_words(table, quarters, ui.status_colours(lang)), hide_index=True)
+widths = {t("task", lang): "large", t("linked_indicator", lang): "medium"}
+ui.show_table(table, lang, tuple(quarters), widths | dict.fromkeys(quarters, "small"))
