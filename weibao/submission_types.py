@@ -46,7 +46,7 @@ class SubmissionType:
     name_zh: str
     name_en: str
     level: str  # village | township | institution | county
-    period: str  # year
+    period: str  # year | quarter (quarterly figures are cumulative for the year so far)
     submitters: tuple[str, ...]  # agency codes allowed to submit (see seeds/reference/agencies.csv)
     indicators: tuple[str, ...]
     deadline_days: int  # days after the period ends
@@ -54,6 +54,9 @@ class SubmissionType:
     # Generic types declare their indicators as measures; the four original types have
     # dedicated staging models instead (village coverage counts unreported villages, etc.).
     measures: tuple[Measure, ...] = ()
+    # A county-level type whose rows may also be for the submitting jurisdiction itself when
+    # that is above the county (a provincial joint conference reporting its own meetings).
+    jurisdiction_rows: bool = False
 
     @property
     def key_columns(self) -> list[str]:
@@ -219,3 +222,478 @@ SUBMISSION_TYPES: dict[str, SubmissionType] = {
         ),
     )
 }
+
+
+# --------------------------------------------------------------------------- generic types
+# One type per `submission_type` of seeds/reference/indicators.csv beyond the original four.
+# Rows are aggregates (a village, a township, a county, or an institution under an
+# agency-assigned code): never a name. 0/1 flag columns count once per row ("1" denominator).
+
+_ORG_ZH = {
+    "village": ("村(社区)代码", "12位统计用区划代码", "12-digit NBS division code of the village/community",
+                ("village_code", "village code")),
+    "township": ("乡镇(街道)代码", "9位统计用区划代码", "9-digit NBS division code of the township",
+                 ("township_code", "township code")),
+    "county": ("县(市、区)代码", "6位统计用区划代码", "6-digit NBS division code of the county",
+               ("county_code", "county code")),
+}
+
+
+def _org(level: str) -> Column:
+    header, zh, en, aliases = _ORG_ZH[level]
+    return Column("org_unit_code", header, "varchar", zh, en, is_key=True, aliases=aliases)
+
+
+_INSTITUTION = Column("institution_code", "机构编码", "varchar", "本单位为机构编的代码(不填机构名称)",
+                      "code the agency assigns to the institution (no names)", is_key=True,
+                      aliases=("institution code",))
+_INSTITUTION_TOWN = Column("org_unit_code", "所在乡镇(街道)代码", "varchar", "机构所在乡镇(街道)9位代码",
+                           "9-digit code of the township where the institution is",
+                           aliases=("township_code", "township code"))
+_SECTOR = Column("sector", "行业", "varchar", "机构所属行业", "sector of the institution",
+                 aliases=("sector code",))
+_QUARTER = Column("quarter", "季度", "integer", "统计季度(1—4),数字为本年度截至该季度末的累计数",
+                  "quarter (1-4); figures are cumulative for the year to the quarter's end",
+                  is_key=True)
+
+
+def _flag(name: str, header_zh: str, zh: str, en: str, *aliases: str) -> Column:
+    return Column(name, header_zh, "integer", f"{zh}填 1,否则填 0", f"1 if {en}, else 0",
+                  aliases=aliases)
+
+
+def _count(name: str, header_zh: str, zh: str, en: str, unit_zh: str, *aliases: str) -> Column:
+    return Column(name, header_zh, "integer", zh, en, unit_zh, aliases=aliases)
+
+
+# Task progress: status codes with their Chinese words (the template lists the codes).
+TASK_STATUSES: dict[str, tuple[str, str]] = {
+    "not_started": ("未开始", "not started"),
+    "in_progress": ("推进中", "in progress"),
+    "done": ("已完成", "done"),
+    "lagging": ("滞后", "lagging"),
+}
+TASK_NOTE_MAX_CHARS = 200
+
+SUBMISSION_TYPES.update({
+    t.code: t
+    for t in (
+        SubmissionType(
+            code="child_homes",
+            name_zh="村(社区)示范型儿童之家建设情况",
+            name_en="Model child homes by village/community",
+            level="village",
+            period="year",
+            submitters=("womens_federation",),
+            indicators=("demo_child_home_count", "demo_child_home_city_named_count",
+                        "demo_child_home_village_share"),
+            deadline_days=15,
+            columns=(
+                _org("village"),
+                _YEAR,
+                _flag("has_model_home", "是否建有示范型儿童之家",
+                      "本村(社区)儿童之家已被命名为示范型(含往年命名)",
+                      "the village's child home holds a model title (any year)",
+                      "has model child home"),
+                _flag("named_this_year", "是否本年度新命名",
+                      "本村(社区)儿童之家于本年度被命名为示范型",
+                      "the child home was named a model home this year", "named this year"),
+                _flag("named_by_city", "其中是否地市级命名",
+                      "本年度新命名且由地级市命名", "named this year by the prefecture-level city",
+                      "named by city"),
+            ),
+            measures=(
+                Measure("demo_child_home_count", "named_this_year"),
+                Measure("demo_child_home_city_named_count", "named_by_city"),
+                Measure("demo_child_home_village_share", "has_model_home", "1"),
+            ),
+        ),
+        SubmissionType(
+            code="childcare_places",
+            name_zh="3岁以下婴幼儿托位情况",
+            name_en="Childcare places for children under 3",
+            level="county",
+            period="year",
+            submitters=("health",),
+            indicators=("childcare_places_per_thousand",),
+            deadline_days=15,
+            columns=(
+                _org("county"),
+                _YEAR,
+                _count("childcare_places", "托位数", "年末3岁以下婴幼儿托位数(含托育机构和幼儿园托班)",
+                       "childcare places for children under 3 at year end", "个",
+                       "childcare places"),
+                _count("resident_population", "常住人口数", "年末常住人口数",
+                       "resident population at year end", "人", "resident population",
+                       "population"),
+            ),
+            measures=(Measure("childcare_places_per_thousand", "childcare_places",
+                              "resident_population"),),
+        ),
+        SubmissionType(
+            code="rehab_institutions",
+            name_zh="残疾儿童定点康复机构协议管理情况",
+            name_en="Designated rehabilitation institutions for disabled children",
+            level="institution",
+            period="year",
+            submitters=("disabled_persons_federation",),
+            indicators=("rehab_institution_agreement_rate",),
+            deadline_days=15,
+            columns=(
+                _INSTITUTION,
+                _INSTITUTION_TOWN,
+                _YEAR,
+                _flag("under_agreement", "是否纳入协议管理", "本定点康复机构已签订服务协议、纳入协议管理",
+                      "the designated institution is under a service agreement",
+                      "under agreement"),
+            ),
+            measures=(Measure("rehab_institution_agreement_rate", "under_agreement", "1"),),
+        ),
+        SubmissionType(
+            code="service_stations",
+            name_zh="妇女儿童综合服务驿站建设情况",
+            name_en="Women and children's service stations by township",
+            level="township",
+            period="year",
+            submitters=("womens_federation",),
+            indicators=("service_station_township_coverage", "service_station_village_coverage"),
+            deadline_days=15,
+            columns=(
+                _org("township"),
+                _YEAR,
+                _flag("has_township_station", "镇(街道)是否建有驿站",
+                      "本镇(街道)已建成妇女儿童综合服务驿站", "the township has a service station",
+                      "township station"),
+                _count("villages", "村(社区)总数", "本镇(街道)所辖村(社区)总数",
+                       "villages/communities in the township", "个", "villages"),
+                _count("villages_with_station", "建有驿站的村(社区)数",
+                       "已建成妇女儿童综合服务驿站的村(社区)数",
+                       "villages/communities with a service station", "个",
+                       "villages with station"),
+            ),
+            measures=(
+                Measure("service_station_township_coverage", "has_township_station", "1"),
+                Measure("service_station_village_coverage", "villages_with_station", "villages"),
+            ),
+        ),
+        SubmissionType(
+            code="smart_campuses",
+            name_zh="“智安校园”建设情况",
+            name_en="Smart-safe campuses (schools and kindergartens)",
+            level="institution",
+            period="year",
+            submitters=("education",),
+            indicators=("smart_campus_coverage",),
+            deadline_days=15,
+            columns=(
+                _INSTITUTION,
+                _INSTITUTION_TOWN,
+                _SECTOR,
+                _YEAR,
+                _flag("is_smart_campus", "是否建成智安校园",
+                      "本校(园)已建成“智安校园”(高清视频、人脸识别、智能分析等技防)",
+                      "the school/kindergarten is a completed smart-safe campus", "smart campus"),
+            ),
+            measures=(Measure("smart_campus_coverage", "is_smart_campus", "1"),),
+        ),
+        SubmissionType(
+            code="family_education",
+            name_zh="村(社区)公益性家庭教育指导服务情况",
+            name_en="Family-education guidance by village/community",
+            level="village",
+            period="year",
+            submitters=("womens_federation",),
+            indicators=("family_education_guidance_coverage",),
+            deadline_days=15,
+            columns=(
+                _org("village"),
+                _YEAR,
+                _flag("guidance_held", "本年度是否开展家庭教育指导",
+                      "本年度至少开展一次面向父母或其他监护人、被委托人的公益性家庭教育指导服务",
+                      "at least one free family-education guidance session was held this year",
+                      "guidance held"),
+            ),
+            measures=(Measure("family_education_guidance_coverage", "guidance_held", "1"),),
+        ),
+        SubmissionType(
+            code="school_family_education",
+            name_zh="学校家庭教育指导与实践活动开展情况",
+            name_en="Family-education guidance and practice in schools and kindergartens",
+            level="institution",
+            period="year",
+            submitters=("education",),
+            indicators=("school_family_education_guidance_rate",
+                        "school_family_education_practice_rate"),
+            deadline_days=15,
+            columns=(
+                _INSTITUTION,
+                _INSTITUTION_TOWN,
+                _SECTOR,
+                _YEAR,
+                _flag("guidance_each_term", "每学期是否组织家庭教育指导",
+                      "本年度每个学期都至少组织一次家庭教育指导",
+                      "family-education guidance was organised at least once every term",
+                      "guidance each term"),
+                _flag("practice_each_term", "每学期是否组织家庭教育实践活动",
+                      "本年度每个学期都至少组织一次家庭教育实践活动",
+                      "a family-education practice activity was organised at least once every "
+                      "term", "practice each term"),
+            ),
+            measures=(
+                Measure("school_family_education_guidance_rate", "guidance_each_term", "1"),
+                Measure("school_family_education_practice_rate", "practice_each_term", "1"),
+            ),
+        ),
+        SubmissionType(
+            code="after_school_services",
+            name_zh="义务教育学校课后服务开展情况",
+            name_en="After-school services in compulsory-education schools",
+            level="institution",
+            period="year",
+            submitters=("education",),
+            indicators=("after_school_service_coverage",),
+            deadline_days=15,
+            columns=(
+                _INSTITUTION,
+                _INSTITUTION_TOWN,
+                _YEAR,
+                _flag("provides_after_school", "是否提供课后服务", "本校提供课后服务",
+                      "the school provides after-school services", "after-school service"),
+            ),
+            measures=(Measure("after_school_service_coverage", "provides_after_school", "1"),),
+        ),
+        SubmissionType(
+            code="left_behind_carers",
+            name_zh="困境、留守儿童排查与委托照护情况",
+            name_en="Survey and entrusted care of left-behind children by village/community",
+            level="village",
+            period="year",
+            submitters=("civil_affairs",),
+            indicators=("entrusted_care_agreement_rate", "left_behind_survey_coverage",
+                        "left_behind_carer_rate"),
+            deadline_days=15,
+            columns=(
+                _org("village"),
+                _YEAR,
+                _flag("survey_done", "本年度是否完成信息排查",
+                      "本年度已完成困境、留守儿童信息精准排查",
+                      "the survey of children in difficulty and left-behind children is done "
+                      "this year", "survey done"),
+                _count("entrusted_children", "委托照护儿童数", "委托非法定监护人照护的儿童数",
+                       "children in the care of someone other than their legal guardian", "人",
+                       "entrusted children"),
+                _count("entrusted_agreements", "已签订委托照护协议数",
+                       "其中已签订委托照护协议的儿童数",
+                       "of whom an entrusted-care agreement is signed", "人",
+                       "entrusted agreements"),
+                _count("left_behind_children", "农村留守儿童数", "年末农村留守儿童数",
+                       "rural left-behind children at year end", "人", "left-behind children"),
+                _count("left_behind_with_carer", "有合法被委托人照护数",
+                       "其中有合法的被委托人照护的儿童数",
+                       "of whom cared for by a lawfully entrusted carer", "人",
+                       "left-behind with carer"),
+            ),
+            measures=(
+                Measure("entrusted_care_agreement_rate", "entrusted_agreements",
+                        "entrusted_children"),
+                Measure("left_behind_survey_coverage", "survey_done", "1"),
+                Measure("left_behind_carer_rate", "left_behind_with_carer",
+                        "left_behind_children"),
+            ),
+        ),
+        SubmissionType(
+            code="orphan_guardianship",
+            name_zh="社会散居孤儿监护责任确认书签订情况",
+            name_en="Guardianship letters for scattered orphans by township",
+            level="township",
+            period="year",
+            submitters=("civil_affairs",),
+            indicators=("orphan_guardianship_letter_rate",),
+            deadline_days=15,
+            columns=(
+                _org("township"),
+                _YEAR,
+                _count("scattered_orphans", "社会散居孤儿数", "年末社会散居孤儿数",
+                       "scattered orphans at year end", "人", "scattered orphans"),
+                _count("letters_signed", "已签订监护责任确认书数",
+                       "其中监护人已签订监护责任确认书的孤儿数",
+                       "of whom the guardian has signed a guardianship letter", "人",
+                       "letters signed"),
+            ),
+            measures=(Measure("orphan_guardianship_letter_rate", "letters_signed",
+                              "scattered_orphans"),),
+        ),
+        SubmissionType(
+            code="school_psychology",
+            name_zh="中小学校心理老师配备情况",
+            name_en="Psychology teachers in primary and secondary schools",
+            level="institution",
+            period="year",
+            submitters=("education",),
+            indicators=("school_psychology_teacher_rate",),
+            deadline_days=15,
+            columns=(
+                _INSTITUTION,
+                _INSTITUTION_TOWN,
+                _YEAR,
+                _flag("has_psychology_teacher", "是否配备心理老师",
+                      "本校至少配备一名专职或兼职心理老师",
+                      "the school has at least one full- or part-time psychology teacher",
+                      "psychology teacher"),
+            ),
+            measures=(Measure("school_psychology_teacher_rate", "has_psychology_teacher", "1"),),
+        ),
+        SubmissionType(
+            code="social_organisations",
+            name_zh="未成年人保护专业性社会组织培育情况",
+            name_en="Professional social organisations for minors' protection",
+            level="county",
+            period="year",
+            submitters=("civil_affairs",),
+            indicators=("social_organisation_count",),
+            deadline_days=15,
+            columns=(
+                _org("county"),
+                _YEAR,
+                _count("organisations", "专业性社会组织数",
+                       "年末在本辖区登记、培育孵化的未成年人保护专业性社会组织数",
+                       "professional minors'-protection social organisations registered at "
+                       "year end", "个", "organisations"),
+            ),
+            measures=(Measure("social_organisation_count", "organisations"),),
+        ),
+        SubmissionType(
+            code="school_surroundings",
+            name_zh="学校、幼儿园、托育机构周边环境治理情况",
+            name_en="Surroundings of schools, kindergartens and childcare institutions",
+            level="institution",
+            period="year",
+            submitters=("education", "health"),
+            indicators=("school_surroundings_clear_rate",),
+            deadline_days=15,
+            columns=(
+                _INSTITUTION,
+                _INSTITUTION_TOWN,
+                _SECTOR,
+                _YEAR,
+                _flag("surroundings_clear", "周边50米是否无违规场所",
+                      "周边50米内无营业性娱乐场所、酒吧、互联网上网服务营业场所及烟(含电子烟)、酒、"
+                      "彩票销售网点",
+                      "no entertainment venue, bar, internet café or tobacco, alcohol or lottery "
+                      "outlet within 50 m", "surroundings clear"),
+            ),
+            measures=(Measure("school_surroundings_clear_rate", "surroundings_clear", "1"),),
+        ),
+        SubmissionType(
+            code="venue_licensing",
+            name_zh="新设娱乐场所、互联网上网服务营业场所选址情况",
+            name_en="Siting of newly licensed entertainment venues and internet cafés",
+            level="county",
+            period="year",
+            submitters=("culture_tourism",),
+            indicators=("new_venue_distance_rate",),
+            deadline_days=15,
+            columns=(
+                _org("county"),
+                _YEAR,
+                _count("new_venues", "新设场所数",
+                       "本年度新设立的娱乐场所、互联网上网服务营业场所数",
+                       "entertainment venues and internet cafés licensed this year", "个",
+                       "new venues"),
+                _count("new_venues_compliant", "距幼儿园200米以上场所数",
+                       "其中与幼儿园距离不少于200米的场所数",
+                       "of which at least 200 m from any kindergarten", "个",
+                       "compliant venues"),
+            ),
+            measures=(Measure("new_venue_distance_rate", "new_venues_compliant", "new_venues"),),
+        ),
+        SubmissionType(
+            code="committee_meetings",
+            name_zh="未保办办公室成员会议与联席会议全体会议召开情况",
+            name_en="Committee office and joint-conference plenary meetings",
+            level="county",
+            period="quarter",
+            submitters=("civil_affairs",),
+            indicators=("office_member_meeting_count", "joint_conference_plenary_count"),
+            deadline_days=15,
+            columns=(
+                Column("org_unit_code", "辖区代码", "varchar",
+                       "县(市、区)6位代码;省级联席会议办公室填本省2位代码",
+                       "6-digit county code; a provincial joint-conference office gives its "
+                       "2-digit province code", is_key=True, aliases=("jurisdiction code",)),
+                _YEAR,
+                _QUARTER,
+                _count("office_meetings", "办公室成员会议次数",
+                       "本年度截至本季度末召开的未保办(联席会议办公室)成员会议累计次数",
+                       "office member meetings held this year up to the quarter's end", "次",
+                       "office meetings"),
+                _count("plenary_meetings", "联席会议全体会议次数",
+                       "本年度截至本季度末召开的联席会议全体会议累计次数(由省级联席会议办公室填报,"
+                       "县级填 0)",
+                       "joint-conference plenary meetings held this year up to the quarter's end "
+                       "(reported by the provincial office; counties enter 0)", "次",
+                       "plenary meetings"),
+            ),
+            measures=(
+                Measure("office_member_meeting_count", "office_meetings"),
+                Measure("joint_conference_plenary_count", "plenary_meetings"),
+            ),
+            jurisdiction_rows=True,
+        ),
+        SubmissionType(
+            code="medical_rehab_items",
+            name_zh="基本医疗保险医疗康复项目执行情况",
+            name_en="Medical rehabilitation items paid by basic medical insurance",
+            level="county",
+            period="year",
+            submitters=("healthcare_security",),
+            indicators=("medical_rehab_items_count",),
+            deadline_days=15,
+            columns=(
+                _org("county"),
+                _YEAR,
+                _count("rehab_items", "执行的医疗康复项目数",
+                       "本统筹区纳入基本医疗保险支付范围并执行的医疗康复项目数(国家目录共29项)",
+                       "medical rehabilitation items paid by basic medical insurance and in force "
+                       "(the national list has 29)", "项", "rehab items"),
+            ),
+            measures=(Measure("medical_rehab_items_count", "rehab_items"),),
+        ),
+        SubmissionType(
+            code="task_progress",
+            name_zh="工作任务推进情况",
+            name_en="Work-plan task progress",
+            level="county",
+            period="quarter",
+            # any member unit may be responsible for a task (seeds/reference/tasks.csv)
+            submitters=(
+                "civil_affairs", "education", "health", "public_security", "procuratorate",
+                "court", "justice", "finance", "womens_federation", "disabled_persons_federation",
+                "youth_league", "human_resources", "propaganda", "political_legal", "cyberspace",
+                "people_congress", "development_reform", "science_technology", "industry_it",
+                "housing_construction", "transport", "agriculture_rural", "culture_tourism",
+                "emergency_management", "state_assets", "market_regulation", "sports",
+                "statistics", "healthcare_security", "taxation", "radio_tv", "trade_union",
+                "women_children_committee", "next_generation_committee", "science_association",
+                "commerce_federation", "township_government", "subdistrict_office",
+                "minors_protection_office",
+            ),
+            indicators=(),
+            deadline_days=15,
+            columns=(
+                Column("task_id", "任务编号", "varchar", "工作任务编号(见工作要点,如 003-t02)",
+                       "task id from the work plan (e.g. 003-t02)", is_key=True,
+                       aliases=("task id", "task")),
+                _YEAR,
+                _QUARTER,
+                Column("status", "进展状态", "varchar",
+                       "填代码:not_started 未开始、in_progress 推进中、done 已完成、lagging 滞后",
+                       "a code: not_started, in_progress, done, lagging", aliases=("status",)),
+                Column("note", "备注", "varchar",
+                       f"简要说明进展或滞后原因,不超过{TASK_NOTE_MAX_CHARS}字,不写任何人的个人信息",
+                       f"short note on progress or the reason for delay, at most "
+                       f"{TASK_NOTE_MAX_CHARS} characters, no personal data", aliases=("note",)),
+            ),
+        ),
+    )
+})

@@ -208,8 +208,10 @@ def check_context(ctx: Context) -> bool:
     if ctx.jurisdiction_code not in org_units().index:
         ctx.add("E_UNKNOWN_JURISDICTION", values=[ctx.jurisdiction_code], file_level=True)
         ok = False
-    if not re.fullmatch(r"\d{4}", ctx.period):
-        ctx.add("E_PERIOD_MISMATCH", values=[ctx.period], expected="YYYY", file_level=True)
+    quarterly = ctx.stype.period == "quarter"
+    if not re.fullmatch(r"\d{4}Q[1-4]" if quarterly else r"\d{4}", ctx.period):
+        ctx.add("E_PERIOD_MISMATCH", values=[ctx.period], expected="YYYYQn" if quarterly
+                else "YYYY", file_level=True)
         ok = False
     elif ctx.stype.period_bounds(ctx.period)[0] > ctx.today:
         ctx.add("E_PERIOD_IN_FUTURE", values=[ctx.period], file_level=True)
@@ -230,6 +232,8 @@ def check_org_units(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndar
     known = units[~unknown]
     level = ctx.stype.org_unit_level
     wrong = known["level"].ne(level)
+    if ctx.stype.jurisdiction_rows:  # e.g. a provincial office reporting its own meetings
+        wrong &= codes[known.index].ne(ctx.jurisdiction_code)
     level_zh = {"village": "村(社区)", "township": "乡镇(街道)", "county": "县(市、区)"}[level]
     ctx.add("E_WRONG_LEVEL", rows=lines[wrong[wrong].index], column=header,
             values=codes[wrong[wrong].index], expected=level_zh)
@@ -243,11 +247,17 @@ def check_org_units(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndar
 def check_rows(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray,
                ctx: Context) -> None:
     """Rules GX cannot express: divisions, duplicates, the period, sectors per agency."""
-    check_org_units(frame, headers, lines, ctx)
+    if "org_unit_code" in frame:  # task progress has none: its jurisdiction is the file's
+        check_org_units(frame, headers, lines, ctx)
     years = frame["year"]
-    off = years.notna() & years.ne(int(ctx.period))
+    off = years.notna() & years.ne(int(ctx.period[:4]))
     ctx.add("E_PERIOD_MISMATCH", rows=lines[off.to_numpy()], column=headers["year"],
-            values=years[off], expected=ctx.period)
+            values=years[off], expected=ctx.period[:4])
+    if "quarter" in frame:  # quarterly: period YYYYQn
+        quarters = frame["quarter"]
+        off = quarters.notna() & quarters.ne(int(ctx.period[5:] or 0))
+        ctx.add("E_PERIOD_MISMATCH", rows=lines[off.to_numpy()], column=headers["quarter"],
+                values=quarters[off], expected=ctx.period)
     keys = ctx.stype.key_columns
     dup = frame.duplicated(keys, keep="first") & frame[keys].notna().all(axis=1)
     if dup.any():
