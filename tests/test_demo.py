@@ -15,10 +15,11 @@ import pytest
 from weibao import demo
 from weibao.paths import REFERENCE_DIR
 from weibao.store import accept, read_manifest
-from weibao.submission_types import SUBMISSION_TYPES
+from weibao.submission_types import SUBMISSION_TYPES, TASK_STATUSES
 
 COUNTIES = ["330483", "640121", "350102"]  # 桐乡市, 永宁县, 福州市鼓楼区
 YEARS = [2021, 2022, 2023, 2025]
+ORIGINAL_TYPES = ["child_directors", "child_supervisors", "staff_checks", "orphan_foster"]
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +27,11 @@ def store(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("demo_store")
     messages: list[str] = []
     n = demo.generate(root, years=YEARS, counties=COUNTIES, progress=messages.append)
-    # 6 submissions per county-year, minus the missing one, plus the resubmission
-    assert n == 6 * len(COUNTIES) * len(YEARS) - 1 + 1
+    m = read_manifest(root)
+    assert n == len(m)
+    # the original types: 6 submissions per county-year, minus the missing one, plus the
+    # resubmission
+    assert m.submission_type.isin(ORIGINAL_TYPES).sum() == 6 * len(COUNTIES) * len(YEARS) - 1 + 1
     assert len(messages) == len(YEARS)
     return root
 
@@ -69,7 +73,8 @@ def test_deterministic_and_independent_of_other_counties(store, manifest, tmp_pa
     alone = tmp_path / "alone"
     demo.generate(alone, years=[2022], counties=["330483"])
     m_alone = read_manifest(alone)
-    m_all = manifest[(manifest.jurisdiction_code == "330483") & (manifest.period == "2022")]
+    m_all = manifest[(manifest.jurisdiction_code == "330483")
+                     & (manifest.period.str[:4] == "2022")]
     assert sorted(m_alone.sha256) == sorted(m_all.sha256)
     assert sorted(m_alone.submission_id) == sorted(m_all.submission_id)
 
@@ -102,8 +107,12 @@ def test_manifest_entries(store, manifest):
     }
     for stype, agencies in expected_agencies.items():
         assert set(manifest[manifest.submission_type == stype].agency_code) == agencies
-    assert set(manifest.jurisdiction_code) == set(COUNTIES)
-    assert set(manifest.period) == {str(y) for y in YEARS}
+    # 福建省 (35): its joint-conference office's meetings and its member units' task progress
+    assert set(manifest.jurisdiction_code) == set(COUNTIES) | {"35"}
+    assert set(manifest[manifest.jurisdiction_code == "35"].submission_type) == {
+        "committee_meetings", "task_progress"}
+    assert set(manifest.period) == {str(y) for y in YEARS} | {
+        f"{y}Q{q}" for y in YEARS for q in range(1, 5)}
     name = manifest[(manifest.submission_type == "child_directors")
                     & (manifest.jurisdiction_code == "330483") & (manifest.period == "2022")]
     assert list(name.original_filename) == ["桐乡市_民政局_儿童主任_2022.csv"]
@@ -115,7 +124,8 @@ def test_received_at_between_3_and_25_days_after_period_end(manifest):
     for row in first.itertuples():
         assert row.received_at.endswith("Z")
         received = datetime.strptime(row.received_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        end = datetime(int(row.period), 12, 31, tzinfo=UTC)
+        end = datetime.combine(SUBMISSION_TYPES[row.submission_type].period_bounds(row.period)[1],
+                               datetime.min.time(), tzinfo=UTC)
         delays.append((received - end) / timedelta(days=1))
     assert min(delays) >= 3
     assert max(delays) < 26
@@ -275,8 +285,9 @@ def test_no_personal_data(store, manifest):
         for row in rows.itertuples():
             norm = pd.read_csv(store / row.stored_path, dtype=str)
             assert list(norm.columns) == [c.name for c in stype_def.columns]
-            # no free text anywhere: codes and numbers only
-            assert not norm.apply(lambda s: s.str.contains(cjk)).any().any()
+            # no free text anywhere but task progress's short note: codes and numbers only
+            codes = norm.drop(columns=["note"], errors="ignore")
+            assert not codes.apply(lambda s: s.str.contains(cjk)).any().any()
             text = (store / row.original_path).read_bytes().decode("utf-8")
             header = next(csv.reader(io.StringIO(text)))
             assert header == [c.header_zh for c in stype_def.columns]
@@ -319,3 +330,108 @@ def test_store_index_notices_a_replaced_manifest(tmp_path):
     tmp.replace(tmp_path / "manifest.csv")
     d = accept(received_at=datetime(2023, 1, 9, tzinfo=UTC), **kw)
     assert d.supersedes == ""
+
+
+# --------------------------------------------------------------------------- generic types
+
+
+def test_every_generic_type_once_per_county_year(manifest):
+    generic = [c for c, t in SUBMISSION_TYPES.items() if t.measures]
+    assert sorted(generic) == sorted(demo.GENERIC_TYPES)
+    for stype in generic:
+        rows = manifest[manifest.submission_type == stype]
+        agencies = set(SUBMISSION_TYPES[stype].submitters)
+        assert set(rows.agency_code) == agencies, stype
+        for county in COUNTIES:
+            mine = rows[rows.jurisdiction_code == county]
+            per = 4 if SUBMISSION_TYPES[stype].period == "quarter" else 1
+            assert len(mine) == per * len(YEARS) * len(agencies), (stype, county)
+    # 福建省's joint conference: one file per quarter
+    fj = manifest[(manifest.jurisdiction_code == "35")
+                  & (manifest.submission_type == "committee_meetings")]
+    assert sorted(fj.period) == sorted(f"{y}Q{q}" for y in YEARS for q in range(1, 5))
+
+
+def test_tongxiang_2022_generic_near_targets(store, manifest):
+    def rows(stype):
+        f = _latest(store, manifest, stype)
+        return f[(f.year == 2022) & f.org_unit_code.str.startswith("330483")]
+
+    assert rows("protection_stations").has_station.sum() == demo.TONGXIANG_2022_STATIONS == 10
+    assert len(rows("protection_stations")) == 11
+    homes = rows("child_homes")
+    assert homes.titled_this_year.sum() == demo.TONGXIANG_2022_MODEL_HOMES_NAMED
+    assert homes.titled_by_city.sum() == demo.TONGXIANG_2022_MODEL_HOMES_CITY_NAMED
+    share = homes.has_model_home.groupby(homes.org_unit_code.str[:9]).mean()
+    assert (share < 0.15).sum() == 1  # the lagging township; the others reach 15 %
+    cc = rows("childcare_places").iloc[0]
+    assert 2.9 <= 1000 * cc.childcare_places / cc.resident_population < 3.1
+    smart = rows("smart_campuses")
+    assert 0.80 <= smart.is_smart_campus.mean() <= 0.83
+    assert set(smart.sector) == {"school", "kindergarten"}
+    st = rows("service_stations")
+    assert st.has_township_station.sum() == 4
+    assert 0.05 <= st.villages_with_station.sum() / st.villages.sum() <= 0.10
+    assert rows("rehab_institutions").under_agreement.all()
+
+
+def test_generic_values_rise_and_stay_consistent(store, manifest):
+    ps = _latest(store, manifest, "protection_stations")
+    assert ps.groupby("year").has_station.mean().is_monotonic_increasing
+    # stock flags never go away: a station once set up is there the next year
+    wide = ps.pivot(index="org_unit_code", columns="year", values="has_station")
+    assert (wide.diff(axis=1).fillna(0) >= 0).all().all()
+    sp = _latest(store, manifest, "school_psychology")
+    assert sp.groupby("year").has_psychology_teacher.mean().is_monotonic_increasing
+    lb = _latest(store, manifest, "left_behind_carers")
+    assert (lb.entrusted_agreements <= lb.entrusted_children).all()
+    assert (lb.left_behind_with_carer <= lb.left_behind_children).all()
+    hm = _latest(store, manifest, "child_homes")
+    assert (hm.titled_by_city <= hm.titled_this_year).all()
+    assert (hm.titled_this_year <= hm.has_model_home).all()
+    # institutions are the staff checks' own, under the same codes
+    sc = _frames(store, manifest, "staff_checks")
+    smart = _frames(store, manifest, "smart_campuses")
+    assert set(smart.institution_code) <= set(sc.institution_code)
+
+
+def test_committee_meetings_are_cumulative_by_quarter(store, manifest):
+    cm = _latest(store, manifest, "committee_meetings")
+    for (_unit, _year), g in cm.groupby(["org_unit_code", "year"]):
+        g = g.sort_values("quarter")
+        assert list(g.quarter) == [1, 2, 3, 4]
+        assert g.office_meetings.is_monotonic_increasing
+        assert g.plenary_meetings.is_monotonic_increasing
+    # counties enter 0 plenary meetings: that is the provincial joint conference's figure
+    assert (cm[cm.org_unit_code.str.len() == 6].plenary_meetings == 0).all()
+    fj = cm[cm.org_unit_code == "35"].set_index(["year", "quarter"])
+    for year, quarter in demo.FUJIAN_PLENARY_QUARTER.items():
+        if year in YEARS:
+            assert fj.loc[(year, 4), "plenary_meetings"] == (quarter is not None)
+
+
+def test_task_progress_per_responsible_unit(store, manifest):
+    tasks = pd.read_csv(REFERENCE_DIR / "tasks.csv", dtype=str, keep_default_na=False)
+    tp = _frames(store, manifest, "task_progress").merge(
+        manifest[["submission_id", "agency_code", "jurisdiction_code", "period"]],
+        on="submission_id")
+    assert set(tp.status) <= set(TASK_STATUSES)
+    assert {"in_progress", "done", "lagging"} <= set(tp.status)
+    assert tp.note.str.len().between(1, 200).all()
+    assert not tp.note.str.contains(r"\d").any()  # no numbers at all, let alone IDs or phones
+    assert (tp.period == tp.year.astype(str) + "Q" + tp.quarter.astype(str)).all()
+    # 桐乡 2022: every responsible unit of every task reports it in each quarter
+    tx = tasks[(tasks.jurisdiction_code == "330483") & (tasks.responsible_units != "")]
+    want = {(u.split(".", 1)[1], t, q) for t, units in zip(tx.task_id, tx.responsible_units,
+                                                          strict=True)
+            for u in units.split(";") for q in range(1, 5)}
+    got = tp[tp.jurisdiction_code == "330483"]
+    assert set(zip(got.agency_code, got.task_id, got.quarter, strict=True)) == want
+    assert set(got.year) == {2022}
+    # 福建省's standing rules (2019) are reported every demo year
+    assert set(tp[tp.jurisdiction_code == "35"].year) == set(YEARS)
+    # a task done stays done
+    for _key, g in tp.groupby(["jurisdiction_code", "agency_code", "task_id", "year"]):
+        s = list(g.sort_values("quarter").status)
+        if "done" in s:
+            assert set(s[s.index("done"):]) == {"done"}
