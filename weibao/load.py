@@ -73,6 +73,7 @@ def load_submissions(con: duckdb.DuckDBPyConnection, root: Path | None = None) -
             select = (
                 f"select *, regexp_extract(filename, '([^/]+)\\.csv$', 1) as submission_id "
                 f"from read_csv({file_list}, header = true, filename = true, "
+                f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
                 f"columns = {_columns_literal(types)})"
             )
             con.execute(f"create or replace table {RAW_SCHEMA}.{code} as "

@@ -1,6 +1,8 @@
 {#- The supervision list (督办清单): every indicator value at township level or above that
     missed its annual target or is off pace for its deadline, with the member units that own it
-    in the nearest document jurisdiction, the gap, the clause, and since when it has lagged. -#}
+    in the nearest document jurisdiction, the gap, the clause, and since when it has lagged;
+    and every task whose unit reported it 滞后 (lagging) or has not reported a quarter that is
+    past its deadline (overdue). -#}
 with
 
 indicator_values as (select * from {{ ref('fct_indicator_values') }}),
@@ -9,6 +11,9 @@ indicators as (select * from {{ ref('dim_indicators') }}),
 targets as (select * from {{ ref('dim_targets') }}),
 org_units as (select * from {{ ref('dim_org_units') }}),
 member_units as (select * from {{ ref('dim_member_units') }}),
+tasks as (select * from {{ ref('dim_tasks') }}),
+task_units as (select * from {{ ref('bridge_task_member_units') }}),
+task_progress as (select * from {{ ref('fct_task_progress') }}),
 
 assessed as (
 
@@ -87,7 +92,7 @@ owners as (
 
 ),
 
-final as (
+indicator_items as (
 
     select
         'indicator' || ':' || lagging.indicator_code || ':' || lagging.org_unit_code || ':'
@@ -121,6 +126,86 @@ final as (
         on targets.indicator_code = lagging.indicator_code
         and targets.org_unit_code = lagging.target_org_unit_code
         and targets.year = lagging.year
+
+),
+
+expected_reports as (
+
+    {#- Each responsible unit reports each quarter of the task's year, due 15 days after the
+        quarter; only quarters whose deadline has passed are expected. -#}
+    select tasks.task_id, tasks.jurisdiction_code, tasks.year, task_units.member_unit_id,
+        quarters.quarter
+    from tasks
+    inner join task_units on tasks.task_id = task_units.task_id
+    cross join (
+        select 1 as quarter union all select 2 union all select 3 union all select 4
+    ) as quarters
+    where tasks.year between {{ var('first_year') }} and {{ var('last_year') }}
+        and cast({{ dbt.dateadd('day', 15, dbt.dateadd('month', '3 * quarters.quarter',
+        "cast(cast(tasks.year as varchar(4)) || '-01-01' as date)")) }} as date)
+        <= {{ dbt.current_timestamp() }}
+
+),
+
+reports as (
+
+    select
+        expected_reports.*,
+        task_progress.status,
+        max(case when task_progress.status is not null then expected_reports.quarter end)
+            over (partition by expected_reports.task_id, expected_reports.member_unit_id)
+            as last_reported_quarter,
+        min(case when task_progress.status = 'lagging' then expected_reports.quarter end)
+            over (partition by expected_reports.task_id, expected_reports.member_unit_id)
+            as first_lagging_quarter,
+        bool_or(task_progress.is_demo)
+            over (partition by expected_reports.task_id) as is_demo
+    from expected_reports
+    left join task_progress
+        on task_progress.task_id = expected_reports.task_id
+        and task_progress.member_unit_id = expected_reports.member_unit_id
+        and task_progress.year = expected_reports.year
+        and task_progress.quarter = expected_reports.quarter
+
+),
+
+task_items as (
+
+    select
+        'task' || ':' || reports.task_id || ':' || reports.member_unit_id || ':'
+            || cast(reports.year as varchar(4)) || 'Q' || cast(reports.quarter as varchar(1))
+            as item_id,
+        'task' as item_kind,
+        reports.jurisdiction_code,
+        reports.jurisdiction_code as org_unit_code,
+        cast(null as varchar(20)) as level,
+        reports.year,
+        tasks.indicator_code,
+        reports.task_id,
+        case when reports.status is null then 'overdue' else 'lagging' end as status,
+        cast(null as varchar(20)) as progress_status,
+        cast(null as decimal(18, 2)) as value,
+        cast(null as decimal(18, 2)) as target_value,
+        cast(null as decimal(18, 2)) as gap,
+        member_units.name_zh as responsible_units_zh,
+        reports.member_unit_id as responsible_member_units,
+        tasks.source_doc,
+        tasks.source_clause,
+        reports.year as lagging_since,
+        coalesce(reports.is_demo, false) as is_demo
+    from reports
+    inner join tasks on reports.task_id = tasks.task_id
+    inner join member_units on reports.member_unit_id = member_units.member_unit_id
+    where (reports.status = 'lagging' and reports.quarter = reports.last_reported_quarter)
+        or (reports.status is null and reports.quarter > coalesce(reports.last_reported_quarter, 0))
+
+),
+
+final as (
+
+    select * from indicator_items
+    union all
+    select * from task_items
 
 )
 
