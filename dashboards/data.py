@@ -402,9 +402,10 @@ def supervision_items(
     db: DbKey, jurisdiction_code: str, org_unit_code: str, year: int
 ) -> pd.DataFrame:
     """The jurisdiction's lagging items for the year within the chosen unit's area, with the
-    indicator or task they concern; higher levels first."""
+    indicator or task they concern; higher levels first. A task item takes the level of the
+    unit it belongs to (the jurisdiction)."""
     sql = """
-        select s.*, o.org_unit_name, o.level_rank,
+        select s.* replace (coalesce(s.level, o.level) as level), o.org_unit_name, o.level_rank,
             coalesce(i.protection_domain, t.protection_domain) as protection_domain,
             i.name_zh, i.name_en, i.value_kind, i.unit_zh, i.unit_en, i.counts_children,
             i.gap_template_zh, i.gap_template_en, t.title_zh as task_title_zh,

@@ -32,24 +32,35 @@ def xlsx_bytes(table: pd.DataFrame, title: str, sheet: str) -> bytes:
     return buffer.getvalue()
 
 
-def buttons(table: pd.DataFrame, stem: str, title: str, sheet: str, demo: bool, lang: str) -> None:
-    """CSV and xlsx download buttons side by side; demo files say so in name and title."""
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def files(
+    table: pd.DataFrame, stem: str, title: str, sheet: str, demo: bool, lang: str
+) -> dict[str, bytes]:
+    """{file name: bytes} for the CSV and the xlsx; demo files say so in name and title."""
     if demo:
         stem, title = f"{stem}_示例数据", f"{title} · {t('demo_badge', lang)}"
+    return {f"{stem}.csv": csv_bytes(table), f"{stem}.xlsx": xlsx_bytes(table, title, sheet)}
+
+
+def buttons(table: pd.DataFrame, stem: str, title: str, sheet: str, demo: bool, lang: str) -> None:
+    """CSV and xlsx download buttons side by side."""
+    (csv_name, csv), (xlsx_name, xlsx) = files(table, stem, title, sheet, demo, lang).items()
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         t("export_csv", lang),
-        csv_bytes(table),
-        file_name=f"{stem}.csv",
+        csv,
+        file_name=csv_name,
         mime="text/csv",
         icon=":material/download:",
         key=f"csv_{stem}",
     )
     right.download_button(
         t("export_xlsx", lang),
-        xlsx_bytes(table, title, sheet),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        xlsx,
+        file_name=xlsx_name,
+        mime=XLSX_MIME,
         icon=":material/table_view:",
         key=f"xlsx_{stem}",
     )

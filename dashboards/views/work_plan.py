@@ -64,9 +64,10 @@ def summary(tasks: pd.DataFrame, cells: dict, lang: str) -> None:
     latest = [next((cells[(k, q)] for q in QUARTERS[::-1] if (k, q) in cells), "no_report")
               for k in tasks["task_id"]]  # fmt: skip
     counts = pd.Series(latest).value_counts()
-    cols = st.columns(5)
+    codes = ("done", "in_progress", "not_started", "lagging", "no_report")
+    cols = st.columns(1 + len(codes))
     cols[0].metric(t("tasks", lang), len(tasks))
-    for col, code in zip(cols[1:], ("done", "in_progress", "lagging", "no_report"), strict=True):
+    for col, code in zip(cols[1:], codes, strict=True):
         col.metric(task_status(code).label(lang).capitalize(), int(counts.get(code, 0)))
 
 
