@@ -7,6 +7,7 @@ as well as a colour, so colour-blind readers and black-and-white prints can tell
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -428,8 +429,23 @@ AGENCY_NAMES: dict[str, dict[str, str]] = {
 
 
 def agency_name(code: str, lang: str | None = DEFAULT_LANG) -> str:
-    entry = AGENCY_NAMES.get(code)
+    """民政局 / Civil affairs bureau; other agencies by the name in seeds/reference/agencies.csv."""
+    entry = AGENCY_NAMES.get(code) or _seed_agency_names().get(code)
     return entry[_lang(lang)] if entry else code.replace("_", " ")
+
+
+@functools.cache
+def _seed_agency_names() -> dict[str, dict[str, str]]:
+    import csv
+
+    from weibao.paths import REFERENCE_DIR
+
+    try:
+        with open(REFERENCE_DIR / "agencies.csv", encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError:
+        return {}
+    return {r["agency_code"]: {"zh": r["name_zh"], "en": r["name_en"]} for r in rows}
 
 
 # Completeness and timeliness of submissions (fct_submission_status.status), and receipts.

@@ -28,8 +28,37 @@ def template(code: str, kind: str) -> bytes:
     return template_csv(code) if kind == "csv" else template_xlsx(code)
 
 
+def jurisdictions(code: str) -> dict[str, str]:
+    """Counties under the chosen jurisdiction; for a type also reported for a jurisdiction
+    itself (a provincial office's meetings, a city's work-plan tasks), that one first."""
+    stype = SUBMISSION_TYPES[code]
+    found = data.reporting_area(ui.org()).iloc[0]
+    counties = data.counties_under(str(found["org_unit_code"]))
+    names = dict(zip(counties["org_unit_code"], counties["org_unit_name"], strict=True))
+    own = stype.jurisdiction_rows or "org_unit_code" not in [c.name for c in stype.columns]
+    if own and found["level"] != "county":
+        names = {str(found["org_unit_code"]): str(found["org_unit_name"]), **names}
+    return names
+
+
+def periods(code: str, today: dt.date) -> tuple[list[str], int]:
+    """Periods that have started, newest first, and the index of the latest one that ended."""
+    stype = SUBMISSION_TYPES[code]
+    years = data.years()
+    first = int(years["year"].min()) if not years.empty else today.year - 1
+    suffixes = ["Q4", "Q3", "Q2", "Q1"] if stype.period == "quarter" else [""]
+    out = [
+        f"{y}{q}"
+        for y in range(today.year, first - 1, -1)
+        for q in suffixes
+        if stype.period_bounds(f"{y}{q}")[0] <= today
+    ]
+    ended = [i for i, p in enumerate(out) if stype.period_bounds(p)[1] < today]
+    return out, (ended[0] if ended else 0)
+
+
 def choices(lang: str) -> dict[str, str]:
-    """Submission type, agency, county and period: the parameters of weibao.intake.submit."""
+    """Submission type, agency, jurisdiction and period: the parameters of intake.submit."""
     types = SUBMISSION_TYPES
     left, mid = st.columns(2)
     code = left.selectbox(
@@ -38,28 +67,22 @@ def choices(lang: str) -> dict[str, str]:
         key="submit_type",
         format_func=lambda c: types[c].name_zh if lang == "zh" else types[c].name_en,
     )
-    stype = types[code]
     agency = mid.selectbox(
         t("submit_agency", lang),
-        list(stype.submitters),
+        list(types[code].submitters),
         key="submit_agency",
         format_func=lambda a: agency_name(a, lang),
     )
-    area = str(data.reporting_area(ui.org())["org_unit_code"].iloc[0])
-    counties = data.counties_under(area)
-    names = dict(zip(counties["org_unit_code"], counties["org_unit_name"], strict=True))
+    names = jurisdictions(code)
     county = left.selectbox(
         t("submit_jurisdiction", lang),
         list(names),
         key="submit_county",
         format_func=lambda c: f"{names[c]} ({c})",
     )
-    today = dt.date.today()
-    first = int(data.years()["year"].min()) if not data.years().empty else today.year - 1
-    periods = [str(y) for y in range(today.year, first - 1, -1)]
-    default = periods.index(str(today.year - 1)) if str(today.year - 1) in periods else 0
-    period = mid.selectbox(t("submit_period", lang), periods, index=default, key="submit_period")
-    st.caption(t("submit_deadline", lang, date=fmt_date(stype.deadline(period), lang)))
+    options, default = periods(code, dt.date.today())
+    period = mid.selectbox(t("submit_period", lang), options, index=default, key="submit_period")
+    st.caption(t("submit_deadline", lang, date=fmt_date(types[code].deadline(period), lang)))
     return {
         "submission_type": code,
         "agency_code": agency,
