@@ -143,6 +143,29 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    from weibao.brief import FORMATS, brief_pdf, brief_xlsx
+    from weibao.paths import warehouse_path
+
+    out = Path(args.output)
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        raise WeibaoError(f"无法识别的简报格式 {out.name}", f"unknown brief format: {out.name}",
+                          "输出文件名以 .xlsx 或 .pdf 结尾")
+    published = warehouse_path(args.warehouse)
+    if not published.is_file():
+        raise WeibaoError(
+            f"找不到已发布的数据文件 {published}", f"no published warehouse at {published}",
+            "先运行 weibao build(或 weibao demo 生成示例数据)",
+        )
+    make = brief_pdf if kind == "pdf" else brief_xlsx
+    data = make(published, args.jurisdiction, args.year, lang=args.lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(out)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="weibao", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -209,6 +232,20 @@ def parser() -> argparse.ArgumentParser:
     tp.add_argument("--xlsx", action="store_true", help="xlsx 模板 / xlsx template")
     tp.add_argument("-o", "--output", metavar="FILE")
     tp.set_defaults(func=cmd_template)
+
+    br = sub.add_parser("brief", help="生成会议简报 / write the meeting brief (xlsx or PDF)",
+                        description="为全体会议生成简报:Excel(摘要、指标、督办清单、报送情况)或 A4 PDF"
+                                    "(需要 Chromium)。格式由输出文件后缀决定。 Writes the plenary "
+                                    "meeting brief as xlsx or an A4 PDF (needs Chromium); the format "
+                                    "follows the output file's suffix.")
+    br.add_argument("--jurisdiction", required=True, metavar="CODE",
+                    help="辖区区划代码 / jurisdiction code, e.g. 330483")
+    br.add_argument("--year", required=True, type=int, help="年度 / year, e.g. 2022")
+    br.add_argument("-o", "--output", required=True, metavar="FILE",
+                    help="输出文件 / output file: FILE.xlsx 或 or FILE.pdf")
+    br.add_argument("--lang", choices=["zh", "en"], default="zh")
+    with_warehouse(br)
+    br.set_defaults(func=cmd_brief)
     return p
 
 

@@ -795,7 +795,6 @@ STRINGS.update(
             "en": "示例数据 demo data: figures or targets in this brief include demo data, "
             "for demonstration only.",
         },
-        "brief_achieved_big": {"zh": "已达标 {x} / {y}", "en": "Targets met {x} / {y}"},
         "brief_with_target": {"zh": "有目标的指标", "en": "Indicators with a target"},
         "brief_total_note": {
             "zh": "分母为本年度对本辖区设有目标的指标数,含尚未收到数据的指标。",
@@ -810,7 +809,10 @@ STRINGS.update(
         "brief_by_domain": {"zh": "按保护领域", "en": "By protection domain"},
         "brief_domain": {"zh": "保护领域", "en": "Protection domain"},
         "brief_count": {"zh": "指标数", "en": "Indicators"},
-        "brief_chart_title": {"zh": "各领域指标状态", "en": "Indicator status by domain"},
+        "brief_chart_title": {
+            "zh": "各领域指标状态(项)",
+            "en": "Indicator status by domain (number of indicators)",
+        },
         "brief_top_lagging": {"zh": "重点滞后事项", "en": "Main lagging items"},
         "brief_lagging_items": {"zh": "滞后事项", "en": "Lagging items"},
         "brief_own_level": {"zh": "其中本级", "en": "At this level"},
@@ -829,15 +831,17 @@ STRINGS.update(
         "brief_area": {"zh": "地区", "en": "Area"},
         "brief_level": {"zh": "层级", "en": "Level"},
         "brief_owner": {"zh": "责任单位", "en": "Responsible unit"},
-        "brief_since": {"zh": "滞后起始年度", "en": "Lagging since"},
+        "brief_since": {"zh": "滞后起始", "en": "Lagging since"},
         "brief_since_year": {"zh": "{year}年起", "en": "since {year}"},
         "brief_doc": {"zh": "依据文件", "en": "Source document"},
         "brief_clause": {"zh": "条款", "en": "Clause"},
         "brief_gap_words": {"zh": "差距", "en": "Gap"},
         "brief_pace_gap": {"zh": "至目标年进度{word}", "en": "pace to the deadline: {word}"},
+        "brief_task_gap": {"zh": "工作任务{word}", "en": "work-plan task {word}"},
         "brief_pace_word": {"zh": "进度{word}", "en": "pace {word}"},
         "brief_not_tracked_word": {"zh": "本年度未跟踪", "en": "not tracked this year"},
         "brief_indicators_involved": {"zh": "涉及事项", "en": "Items"},
+        "brief_owners_more": {"zh": "{names}等 {n} 个单位", "en": "{names} and {more} more"},
         "brief_earliest": {"zh": "最早滞后", "en": "Earliest"},
         "brief_types": {"zh": "报送类型", "en": "Submission types"},
         "brief_none_lagging": {
@@ -847,6 +851,11 @@ STRINGS.update(
         "brief_more_in_xlsx": {
             "zh": "另有 {n} 项未列出,完整清单见 Excel 简报“督办清单”表。",
             "en": "{n} more not shown; the Excel brief's supervision sheet has them all.",
+        },
+        "brief_more_overdue": {
+            "zh": "另有 {n} 项逾期或未报未列出,完整清单见 Excel 简报“报送情况”表。",
+            "en": "{n} more late or missing submissions; the Excel brief's reporting sheet "
+            "lists them all.",
         },
         "brief_not_tracked": {
             "zh": "另有 {n} 项指标本年度在本辖区既无数据也无目标,见 Excel 简报“指标”表。",
@@ -862,8 +871,6 @@ STRINGS.update(
             "en": "Submissions are made per county; counted for {name}.",
         },
         "brief_generated": {"zh": "生成日期", "en": "Generated"},
-        "brief_source_file": {"zh": "数据文件", "en": "Warehouse file"},
-        "brief_page": {"zh": "第 {page} 页,共 {pages} 页", "en": "Page {page} of {pages}"},
         "brief_download_xlsx": {"zh": "下载 Excel 简报", "en": "Download the Excel brief"},
         "brief_download_pdf": {"zh": "下载 PDF 简报", "en": "Download the PDF brief"},
         "brief_page_intro": {
