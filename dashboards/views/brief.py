@@ -1,0 +1,84 @@
+"""会议简报 Brief: the plenary-meeting brief of the chosen jurisdiction and year, as xlsx or PDF.
+
+The bytes are made when a button is clicked (st.download_button with a callable) by cached
+functions keyed on the warehouse file and its mtime, so each brief is built once per
+jurisdiction, year, language and publication.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from pathlib import Path
+
+import data
+import streamlit as st
+import ui
+
+from weibao.brief import brief_pdf, brief_xlsx, check
+from weibao.errors import WeibaoError
+from weibao.i18n import t
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Key = tuple[str, int, str, int, str]  # warehouse path, mtime, jurisdiction, year, language
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def problem(path: str, mtime: int, code: str, year: int, lang: str) -> str | None:
+    """Why no brief can be made here (unknown unit, year without data), in words; else None."""
+    try:
+        check(Path(path), code, year)
+    except WeibaoError as exc:
+        return exc.message_zh if lang == "zh" else exc.message_en
+    return None
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def xlsx_bytes(path: str, mtime: int, code: str, year: int, lang: str) -> bytes:
+    return brief_xlsx(Path(path), code, year, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def pdf_bytes(path: str, mtime: int, code: str, year: int, lang: str) -> bytes:
+    return brief_pdf(Path(path), code, year, lang)
+
+
+def file_name(code: str, year: int, kind: str, demo: bool) -> str:
+    return f"brief_{code}_{year}{'_示例数据' if demo else ''}.{kind}"
+
+
+def buttons(key: Key, demo: bool, lang: str) -> None:
+    code, year = key[2], key[3]
+    has_chromium = shutil.which("chromium") is not None
+    left, right = st.columns(2)
+    left.download_button(
+        t("brief_download_xlsx", lang),
+        data=functools.partial(xlsx_bytes, *key),
+        file_name=file_name(code, year, "xlsx", demo),
+        mime=XLSX,
+        icon=":material/table_view:",
+        key="brief_xlsx",
+    )
+    right.download_button(
+        t("brief_download_pdf", lang),
+        data=functools.partial(pdf_bytes, *key),
+        file_name=file_name(code, year, "pdf", demo),
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="brief_pdf",
+        disabled=not has_chromium,
+    )
+    if not has_chromium:
+        st.info(t("brief_no_chromium", lang), icon=":material/info:")
+
+
+lang = ui.lang()
+ui.header("brief")
+st.markdown(t("brief_page_intro", lang))
+path = data.warehouse_file()
+key: Key = (str(path), path.stat().st_mtime_ns, ui.org(), ui.year(), lang)
+reason = problem(*key)
+if reason:
+    st.warning(reason, icon=":material/warning:")
+else:
+    buttons(key, data.is_demo(ui.org(), ui.year()), lang)
