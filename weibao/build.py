@@ -10,10 +10,12 @@ blocks this, and a failed build leaves the last good publication untouched.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,9 +121,33 @@ def _close_dbt_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
+@contextmanager
+def _one_build_at_a_time(say: Progress):
+    """dbt writes its manifest and compiled SQL under target/; two builds at once would mix
+    them. A second build waits for the first instead."""
+    lock_path = ROOT / "target" / ".weibao-build.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say("    另一个构建正在运行,等待 / another build is running, waiting …")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def build(warehouse: str | os.PathLike[str] | None = None, progress: Progress | None = None,
           submissions: Path | None = None) -> BuildResult:
     say = progress or (lambda _msg: None)
+    with _one_build_at_a_time(say):
+        return _build(warehouse, say, submissions)
+
+
+def _build(warehouse: str | os.PathLike[str] | None, say: Progress,
+           submissions: Path | None) -> BuildResult:
     published = warehouse_path(warehouse)
     published.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")

@@ -103,7 +103,8 @@ def _receipt_text(receipt, lang: str) -> str:
         where += f"[{i.column}] " if i.column else ""
         mark = "错误" if i.severity == "error" else "提示"
         text = i.message_zh if zh else i.message_en
-        hint = f" → {i.hint_zh}" if zh and i.hint_zh else ""
+        hint = i.hint_zh if zh else i.hint_en
+        hint = f" → {hint}" if hint else ""
         lines.append(f"  {mark if zh else i.severity} {i.code} {where}{text}{hint}")
     return "\n".join(lines)
 

@@ -125,6 +125,8 @@ def validate(data: bytes, filename: str, *, submission_type: str, agency_code: s
     normalized = None
     if table.encoding and table.header and table.rows and check_context(ctx):
         normalized = _check_table(table, ctx, root or submissions_dir())
+    elif table.encoding and table.header and stype.level == "institution":
+        normalized = _nothing_to_report(table, ctx)
     receipt.issues = _dedupe(ctx.issues)
     if any(i.code == "E_ENCODING" for i in receipt.issues):
         receipt.detected_encoding = None  # decodable as GB18030 is not the same as GBK text
@@ -163,6 +165,19 @@ def _check_table(table, ctx: Context, root: Path) -> pd.DataFrame | None:
         return None
     check_outliers(frame, _previous(ctx, root), names, lines, ctx)
     return frame[[c.name for c in ctx.stype.columns]]
+
+
+def _nothing_to_report(table, ctx: Context) -> pd.DataFrame | None:
+    """A header-only file of an institution-level type: the agency has no such institutions
+    this period. Accepted (with a warning) so the reporting record shows it as received."""
+    ctx.issues[:] = [i for i in ctx.issues if i.code != "E_EMPTY_FILE"]
+    if not check_context(ctx) or map_headers(table, ctx) is None:
+        return None
+    if any(i.severity == "error" for i in ctx.issues):
+        return None
+    ctx.issues.append(Issue.make("W_NO_ROWS"))
+    return pd.DataFrame({c.name: pd.Series(dtype="Int64" if c.is_number else "object")
+                         for c in ctx.stype.columns})
 
 
 def submit(data: bytes, filename: str, *, submission_type: str, agency_code: str,

@@ -132,11 +132,47 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "未识别的列“{column}”已忽略", "unrecognised column '{column}' ignored",
         "如需报送该数据,请联系未保办增加字段",
     ),
+    "W_NO_ROWS": (
+        "文件只有表头,已按“本期无可报送的机构”接收", "header only: recorded as 'nothing to report this period'",
+        "如本期确有机构,请补充数据行后重新上传",
+    ),
     "W_OUTLIER": (
         "“{column}”的值 {value} 与上次报送({expected})相比变化较大",
         "'{column}' value {value} changed sharply since the last submission ({expected})",
         "请核对;如数值无误可忽略此提示",
     ),
+}
+
+
+# How to fix it, in English (hint_zh is in MESSAGES).
+HINTS_EN: dict[str, str] = {
+    "E_ENCODING": "In Excel use Save As → 'CSV UTF-8 (comma delimited)', or fill in the template again",
+    "E_EMPTY_FILE": "Fill in the rows below the template's header, then upload again",
+    "E_UNREADABLE_FILE": "Upload a .csv or .xlsx file; save Excel workbooks as .xlsx",
+    "E_MISSING_COLUMN": "Use the template's headers without deleting or renaming them",
+    "E_DUPLICATE_COLUMN": "Delete the repeated column so each header appears once",
+    "E_PERSONAL_DATA": "Delete the columns or cells with names, ID numbers, phone numbers or addresses; keep only counts per unit",
+    "E_MISSING_VALUE": "Fill in the cell; if a merged cell left it blank, unmerge and fill every row",
+    "E_MERGED_CELLS": "Unmerge the cells and fill in every row",
+    "E_FORMULA": "Copy the column and Paste Special → Values, then save and upload",
+    "E_NOT_A_NUMBER": "Enter digits only, without words, units or notes",
+    "E_NOT_AN_INTEGER": "Counts of people or households are whole numbers",
+    "E_OUT_OF_RANGE": "Check whether a digit was added or dropped",
+    "E_INVALID_VALUE": "Choose a value from the template's drop-down list",
+    "E_NUMERATOR_GT_DENOMINATOR": "A part cannot exceed its whole; check whether the two columns were swapped",
+    "E_UNKNOWN_ORG_UNIT": "Use the NBS 2023 division codes; keep leading zeros (format the cells as text)",
+    "E_WRONG_LEVEL": "This type takes one row per unit of the level shown",
+    "E_ORG_UNIT_OUTSIDE_JURISDICTION": "Report only units in your jurisdiction; others report their own",
+    "E_DUPLICATE_KEY": "One row per unit and period: merge or delete the repeated rows",
+    "E_PERIOD_MISMATCH": "One period per file: check the year column or choose the right period",
+    "E_PERIOD_IN_FUTURE": "Check the reporting period",
+    "E_UNIT_NOT_ALLOWED": "Check the submitting unit: another unit reports this type",
+    "E_SECTOR_NOT_ALLOWED": "Report only institutions of the sectors your unit regulates",
+    "E_UNKNOWN_JURISDICTION": "Enter the 6-digit county code",
+    "W_PERCENT_SIGN": "Number columns take numbers; this column is a count, not a percentage — please check",
+    "W_UNKNOWN_COLUMN": "To report this data, ask the committee office to add a field",
+    "W_NO_ROWS": "Nothing to report this period was recorded; if that is wrong, submit again with the rows",
+    "W_OUTLIER": "Please check; if the figure is right, ignore this note",
 }
 
 
@@ -150,6 +186,7 @@ class Issue:
     message_zh: str
     message_en: str
     hint_zh: str
+    hint_en: str = ""
 
     @classmethod
     def make(cls, code: str, row: int | None = None, column: str | None = None,
@@ -162,7 +199,7 @@ class Issue:
             code=code, row=None if row is None else int(row), column=column,
             value=None if value is None else str(value),
             message_zh=zh.format(**fields_), message_en=en.format(**fields_),
-            hint_zh=hint.format(**fields_),
+            hint_zh=hint.format(**fields_), hint_en=HINTS_EN.get(code, ""),
         )
 
 
