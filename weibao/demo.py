@@ -950,7 +950,10 @@ def _generic_county_year(county: str, year: int, seed: int) -> list[_Pending]:
     for q, frame in enumerate(_committee_meetings(county, year, seed), start=1):
         out.append(_pending(rng, _quarter_end(year, q), "committee_meetings", "civil_affairs",
                             county, f"{year}Q{q}", frame))
-    return [p for p in out if len(p.frame)]
+    # An agency with no institutions of a type still reports: a header-only file, which intake
+    # accepts as "nothing to report" (W_NO_ROWS), so it counts as received.
+    return [p for p in out
+            if len(p.frame) or SUBMISSION_TYPES[p.submission_type].level == "institution"]
 
 
 # --------------------------------------------------------------------------- task progress
