@@ -132,13 +132,14 @@ def domain_bars(counts: pd.DataFrame, ends: list[str], lang: str) -> go.Figure:
         s = status(str(code))
         fig.add_bar(
             y=counts.index,
-            x=counts[code].where(counts[code] > 0),  # no outline drawn for an empty segment
+            x=counts[code],
             orientation="h",
             name=s.label(lang),
             hovertemplate="%{y}: %{x}<extra>" + s.label(lang) + "</extra>",
             marker={
                 "color": "white" if s.outline else s.colour,
-                "line": {"color": s.colour, "width": 1},
+                # no outline for an empty segment (NaN instead of 0 would break the stacking)
+                "line": {"color": s.colour, "width": [1 if n else 0 for n in counts[code]]},
                 "pattern": {"shape": "" if code == "achieved" else "/", "fgcolor": s.colour},
             },
         )

@@ -312,6 +312,20 @@ def unit_progress(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
 
 
 @_loader
+def in_year(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
+    """Within-year status at the latest quarter reported, per quarterly indicator."""
+    sql = """
+        select indicator_code, quarter, in_year_status, prorated_target, projected_year_end
+        from fct_indicator_values_in_year y
+        where org_unit_code = ? and year = ? and quarter = (
+            select max(quarter) from fct_indicator_values_in_year z
+            where z.indicator_code = y.indicator_code and z.org_unit_code = y.org_unit_code
+                and z.year = y.year)
+    """
+    return _query(db, sql, [org_unit_code, year])
+
+
+@_loader
 def led_indicators(db: DbKey, jurisdiction_code: str, year: int) -> pd.DataFrame:
     """Each member unit × indicator it leads (its agency among the responsible units), with the
     jurisdiction's own annual status and pace for the year."""

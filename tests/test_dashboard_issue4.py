@@ -25,6 +25,11 @@ APP = "../dashboards/app.py"  # relative to this file
 ORG, YEAR = "330483", 2022  # 桐乡市, a document jurisdiction, and the default year
 sys.path.insert(0, str(ROOT / "dashboards"))
 import exports  # noqa: E402
+import test_browser  # noqa: E402
+
+# The real-browser fixtures (Debian chromium, a streamlit server on a free port), shared.
+ARTIFACTS = test_browser.ARTIFACTS
+chromium, server, page = test_browser.chromium, test_browser.server, test_browser.page
 
 
 @pytest.fixture
@@ -257,3 +262,26 @@ def test_overview_counts_by_status_and_links(app: AppTest, mart):
 def test_pages_in_english(app: AppTest, path: str, title: str):
     app.radio(key="_w_lang").set_value("en").run()
     open_page(app, path, title)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "url, title",
+    [
+        ("units", "责任单位"),
+        ("supervision", "督办清单"),
+        ("domains", "六大保护"),
+        ("work_plan", "工作要点"),
+        ("methodology", "方法说明"),
+    ],
+)
+def test_new_pages_render_in_chromium(server: str, page, url: str, title: str):
+    """Deep link, Chinese heading, a table (or the units' expanders) drawn, no exception; a
+    screenshot to look at."""
+    page.goto(f"{server}/{url}", wait_until="domcontentloaded")
+    page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+    drawn = '[data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stExpander"]'
+    page.locator(drawn).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / f"{url}.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -500,7 +500,7 @@ STRINGS.update(
             "showing {name}.",
         },
         "duties": {"zh": "职责", "en": "Duties"},
-        "duties_zh_note": {"zh": "", "en": "(as written in the document, in Chinese)"},
+        "duties_zh_note": {"zh": "(文件原文)", "en": "(as written in the document, in Chinese)"},
         "led_indicators": {"zh": "牵头指标", "en": "Indicators it leads"},
         "tasks": {"zh": "工作任务", "en": "Tasks"},
         "reporting_record": {"zh": "报送记录", "en": "Reporting record"},

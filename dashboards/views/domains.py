@@ -24,10 +24,21 @@ from weibao.i18n import (
 
 
 def statuses(org: str, year: int) -> pd.DataFrame:
-    """Indicators computed for the unit, with annual status and pace to the deadline."""
+    """Indicators computed for the unit: annual status, pace to the deadline, and the latest
+    quarter's within-year status for indicators reported quarterly."""
     values = data.unit_values(org, year)
     values = values[values["has_row"]]
-    return values.merge(data.unit_progress(org, year), on="indicator_code", how="left")
+    values = values.merge(data.unit_progress(org, year), on="indicator_code", how="left")
+    return values.merge(data.in_year(org, year), on="indicator_code", how="left")
+
+
+def in_year_word(row: pd.Series, lang: str) -> str:
+    """'进度正常(第3季度)' for an indicator reported quarterly; '' otherwise."""
+    if pd.isna(row["quarter"]):
+        return ""
+    quarter = t("quarter", lang, q=int(row["quarter"]))
+    word = status(row["in_year_status"]).label(lang)
+    return f"{word}({quarter})" if lang == "zh" else f"{word} ({quarter})"
 
 
 def status_counts(values: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -55,10 +66,13 @@ def indicator_table(rows: pd.DataFrame, lang: str) -> None:
             t("target", lang): [fmt_target(r, r, lang) for _, r in rows.iterrows()],
             t("annual_status", lang): [status(s).label(lang) for s in rows["status"]],
             t("progress_status", lang): [status(s).label(lang) for s in rows["progress_status"]],
+            t("in_year_status", lang): [in_year_word(r, lang) for _, r in rows.iterrows()],
             t("gap", lang): [gap_text(r, r, lang) for _, r in rows.iterrows()],
             t("responsible_units", lang): [ui.responsible(r, lang) for _, r in rows.iterrows()],
         }
     )
+    if not table[t("in_year_status", lang)].any():  # no quarterly indicator here
+        table = table.drop(columns=t("in_year_status", lang))
     cols = (t("annual_status", lang), t("progress_status", lang))
     ui.show_table(table, lang, cols, {t("indicator", lang): "medium", t("gap", lang): "large"})
 

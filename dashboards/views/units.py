@@ -103,7 +103,8 @@ def unit_block(unit: pd.Series, led: pd.DataFrame, tasks: pd.DataFrame, subs, la
     )
     icon = ":material/warning:" if parts else ":material/task_alt:"
     with st.expander(label, icon=icon, expanded=False):
-        st.markdown(f"**{t('duties', lang)}** {t('duties_zh_note', lang)}: {unit['duties_zh']}")
+        note = "" if lang == "zh" else f" {t('duties_zh_note', lang)}"  # duties exist in Chinese
+        st.markdown(f"**{t('duties', lang)}**{note}: {unit['duties_zh']}")
         st.caption(f"{t('source', lang)}: {unit['source_clause']} — {unit['source_doc']}")
         st.markdown(f"**{t('led_indicators', lang)}**")
         indicator_table(led[led["member_unit_id"] == unit["member_unit_id"]], lang)
