@@ -35,6 +35,7 @@ SECTIONS = {  # navigation section → (page file, title key = url path, icon)
         ("views/supervision.py", "supervision", ":material/assignment_late:"),
         ("views/units.py", "units", ":material/groups:"),
         ("views/work_plan.py", "work_plan", ":material/event_note:"),
+        ("views/brief.py", "brief", ":material/description:"),
     ),
     "nav_data": (
         ("views/reporting.py", "reporting", ":material/fact_check:"),
