@@ -76,6 +76,11 @@ def indicators(db: DbKey) -> pd.DataFrame:
 
 
 @_loader
+def policy_documents(db: DbKey) -> pd.DataFrame:
+    return _query(db, "select source_doc, title_zh from dim_policy_documents")
+
+
+@_loader
 def jurisdictions(db: DbKey) -> pd.DataFrame:
     sql = """
         select org_unit_code, org_unit_name, level from dim_org_units

@@ -198,3 +198,12 @@ def show_table(
         height="content" if len(table) <= 30 else 720,  # long lists scroll inside the table
         column_config=config,
     )
+
+
+def doc_label(source_doc: object) -> str:
+    """A cited document as a reader knows it: its title, with the file name for lookup."""
+    if not isinstance(source_doc, str) or not source_doc:
+        return ""
+    titles = dict(data.policy_documents()[["source_doc", "title_zh"]].itertuples(index=False))
+    title = titles.get(source_doc)
+    return f"{title}({source_doc})" if title else source_doc

@@ -92,15 +92,15 @@ def test_usage_errors_exit_1(store_dir, args):
     assert not (store_dir / "manifest.csv").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="argparse exits 2 on a missing or invalid option, the "
-                   "code that means 'rejected'; weibao/cli.py should map it to 1")
 @pytest.mark.parametrize("args", [
     ["submit", "CORPUS/cd_gbk.csv", "--unit", "civil_affairs"],
     ["submit", "CORPUS/cd_gbk.csv", *DIRECTORS, "--format", "xml"],
 ], ids=["missing-option", "bad-format"])
 def test_argument_errors_exit_1(store_dir, args):
+    # exit code 2 is reserved for "rejected"; a usage error is 1
     proc = weibao(*[a.replace("CORPUS", str(CORPUS)) for a in args], store=store_dir)
     assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "--help" in proc.stderr
 
 
 def test_submissions_lists_accepted_and_rejected_with_their_files(store_dir):

@@ -28,7 +28,7 @@ def definition(ind: pd.Series, lang: str) -> None:
     st.markdown(
         f"**{t('unit', lang)}**: {unit}  \n**{t('responsible_units', lang)}**: {responsible}"
     )
-    st.markdown(f"**{t('source', lang)}**:\n\n> {ind['source_clause']}\n>\n> — {ind['source_doc']}")
+    st.markdown(f"**{t('source', lang)}**:\n\n> {ind['source_clause']}\n>\n> — {ui.doc_label(ind['source_doc'])}")
 
 
 def targets(code: str, ind: pd.Series, lang: str) -> None:
@@ -48,7 +48,7 @@ def targets(code: str, ind: pd.Series, lang: str) -> None:
                 f"**{t('this_year_target', lang, year=ui.year())}**: {fmt_target(row, ind, lang)}"
                 f" ({row['org_unit_name']}){demo}"
             )
-            st.markdown(f"> {row['source_clause']}\n>\n> — {row['source_doc']}")
+            st.markdown(f"> {row['source_clause']}\n>\n> — {ui.doc_label(row['source_doc'])}")
     if frame.empty:
         return
     with st.expander(t("all_targets", lang), icon=":material/flag:"):
@@ -61,7 +61,7 @@ def targets(code: str, ind: pd.Series, lang: str) -> None:
                     t("data_kind", lang): [
                         t("demo_target" if d else "real_data", lang) for d in frame["is_demo"]
                     ],
-                    t("source", lang): frame["source_doc"]
+                    t("source", lang): frame["source_doc"].map(ui.doc_label)
                     + " "
                     + frame["source_clause"].fillna(""),
                 }

@@ -143,8 +143,9 @@ def issues_table(receipt: Any, lang: str) -> pd.DataFrame:
             t("issue_message", lang): [
                 i.message_zh if zh else i.message_en for i in receipt.issues
             ],
-            t("issue_hint", lang): [i.hint_zh if lang == "zh" else (i.hint_en or i.hint_zh)
-                                    for i in receipt.issues],
+            t("issue_hint", lang): [
+                i.hint_zh if lang == "zh" else (i.hint_en or i.hint_zh) for i in receipt.issues
+            ],
             t("issue_code", lang): [i.code for i in receipt.issues],
         }
     )

@@ -57,7 +57,7 @@ def item_row(r: pd.Series, names: dict[str, str], lang: str) -> dict[str, str]:
         t("target", lang): "" if task else fmt_target(r, r, lang),
         t("level", lang): LEVEL_NAMES[r["level"]][lang],
         t("item_kind", lang): t(f"kind_{r['item_kind']}", lang),
-        t("source", lang): f"{r['source_clause']}({r['source_doc']})",
+        t("source", lang): f"{r['source_clause']}({ui.doc_label(r['source_doc'])})",
         t("data_kind", lang): t("demo_badge" if r["is_demo"] else "real_data", lang),
     }
 

@@ -170,10 +170,10 @@ def demo_flags(warehouse: Path, code: str, year: int) -> bool:
 
 
 def document_titles(warehouse: Path) -> dict[str, str]:
-    """Policy file name → title. The titles are reference data outside the mart contract, so
-    a warehouse without them falls back to the file names."""
+    """Policy file name → title; a warehouse published before dim_policy_documents existed
+    falls back to the file names."""
     try:
-        rows = _query(warehouse, "select source_doc, title_zh from reference.policy_documents")
+        rows = _query(warehouse, "select source_doc, title_zh from dim_policy_documents")
     except duckdb.Error:
         return {}
     return dict(zip(rows["source_doc"], rows["title_zh"], strict=True))

@@ -145,7 +145,8 @@ def _check_table(table, ctx: Context, root: Path) -> pd.DataFrame | None:
     raw = pd.DataFrame([r + [""] * (width - len(r)) for r in table.rows], dtype=str)
     lines = np.asarray(table.lines)
     headers = [table.header[i] if i < len(table.header) else "" for i in range(width)]
-    scan_personal_values(raw, headers, lines, ctx)
+    scan_personal_values(raw, headers, lines, ctx,
+                         worded=[positions[c] for c in ("sector",) if c in positions])
     if any(i.code == "E_PERSONAL_DATA" for i in ctx.issues):
         return None  # say only that: the file must not be kept or echoed back
     frame = pd.DataFrame(index=raw.index)

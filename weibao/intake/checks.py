@@ -141,15 +141,18 @@ def map_headers(table: RawTable, ctx: Context) -> dict[str, int] | None:
 
 
 def scan_personal_values(frame: pd.DataFrame, headers: list[str], lines: np.ndarray,
-                         ctx: Context) -> None:
-    """ID-card numbers (with a valid checksum), mobile numbers and lists of names, anywhere."""
+                         ctx: Context, worded: Iterable[int] = ()) -> None:
+    """ID-card numbers (with a valid checksum), mobile numbers and lists of names, anywhere.
+    `worded` are positions of columns whose values are words by design (行业), spared the
+    name check."""
+    worded = set(worded)
     for pos, header in enumerate(headers):
         col = frame.iloc[:, pos]
         ids = col.str.extract(ID_CARD, expand=False).dropna()
         ids = ids[ids.map(valid_id_checksum)]
         phones = col.str.extract(MOBILE, expand=False).dropna()
         names = col[col.str.strip().str.match(PERSON_NAME)]
-        if header != "sector" and len(names) and len(names) >= max(1, 0.3 * col.ne("").sum()):
+        if pos not in worded and len(names) and len(names) >= max(1, 0.3 * col.ne("").sum()):
             ctx.add("E_PERSONAL_DATA", rows=lines[names.index], column=header,
                     values=[mask(v.strip()) for v in names], detail="疑似人名 / names")
         ctx.add("E_PERSONAL_DATA", rows=lines[ids.index], column=header,
