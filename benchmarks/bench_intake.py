@@ -36,19 +36,29 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER = ["机构编码", "所在乡镇(街道)代码", "行业", "年度", "新入职人数", "入职查询人数", "在岗人数",
-          "年度查询人数"]
+HEADER = [
+    "机构编码",
+    "所在乡镇(街道)代码",
+    "行业",
+    "年度",
+    "新入职人数",
+    "入职查询人数",
+    "在岗人数",
+    "年度查询人数",
+]
 SECTORS = ["中小学校", "幼儿园", "校外培训机构"]
-ARGS = dict(submission_type="staff_checks", agency_code="education", jurisdiction_code="35",
-            period="2024")
+ARGS = dict(
+    submission_type="staff_checks", agency_code="education", jurisdiction_code="35", period="2024"
+)
 
 
 def make_file(rows: int, seed: int = 35) -> bytes:
     import numpy as np
     import pandas as pd
 
-    units = pd.read_csv(ROOT / "seeds" / "reference" / "org_units.csv", dtype=str,
-                        keep_default_na=False)
+    units = pd.read_csv(
+        ROOT / "seeds" / "reference" / "org_units.csv", dtype=str, keep_default_na=False
+    )
     townships = units.loc[(units.province_code == "35") & (units.level == "township"), "code"]
     rng = np.random.default_rng(seed)
     sector = rng.choice(len(SECTORS), rows, p=[0.45, 0.4, 0.15])
@@ -56,13 +66,18 @@ def make_file(rows: int, seed: int = 35) -> bytes:
     hires = rng.binomial(in_post, 0.08)
     hires_checked = hires - rng.binomial(hires, 0.02)
     checked = in_post - rng.binomial(in_post, 0.015)
-    frame = pd.DataFrame({
-        HEADER[0]: [f"JY-35-{i:06d}" for i in range(1, rows + 1)],
-        HEADER[1]: townships.to_numpy()[np.arange(rows) % len(townships)],
-        HEADER[2]: np.asarray(SECTORS)[sector],
-        HEADER[3]: 2024,
-        HEADER[4]: hires, HEADER[5]: hires_checked, HEADER[6]: in_post, HEADER[7]: checked,
-    })
+    frame = pd.DataFrame(
+        {
+            HEADER[0]: [f"JY-35-{i:06d}" for i in range(1, rows + 1)],
+            HEADER[1]: townships.to_numpy()[np.arange(rows) % len(townships)],
+            HEADER[2]: np.asarray(SECTORS)[sector],
+            HEADER[3]: 2024,
+            HEADER[4]: hires,
+            HEADER[5]: hires_checked,
+            HEADER[6]: in_post,
+            HEADER[7]: checked,
+        }
+    )
     buf = io.StringIO()
     frame.to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("gbk")
@@ -86,11 +101,17 @@ def child(mode: str, warm: bool, path: str) -> dict:
         else:
             receipt = submit(data, "福建省_教育厅_2024.csv", **ARGS, root=Path(store))
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {"mode": mode, "warm": warm, "seconds": seconds, "cpu_seconds": cpu,
-            "setup_seconds": start - t_import,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "status": receipt.status, "rows_accepted": receipt.rows_accepted,
-            "issues": len(receipt.issues)}
+    return {
+        "mode": mode,
+        "warm": warm,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "setup_seconds": start - t_import,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "status": receipt.status,
+        "rows_accepted": receipt.rows_accepted,
+        "issues": len(receipt.issues),
+    }
 
 
 def main() -> int:
@@ -108,26 +129,34 @@ def main() -> int:
         path = Path(tmp) / "staff_checks_35_2024.csv"
         path.write_bytes(make_file(args.rows))
         size_mb = path.stat().st_size / 1e6
-        print(f"{args.rows:,} rows, {size_mb:.1f} MB GBK CSV; {args.runs} run(s) per case; "
-              f"{platform.python_implementation()} {platform.python_version()}, "
-              f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"{args.rows:,} rows, {size_mb:.1f} MB GBK CSV; {args.runs} run(s) per case; "
+            f"{platform.python_implementation()} {platform.python_version()}, "
+            f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}"
+        )
         for mode in ("validate", "submit"):
             for warm in ("warm", "cold"):
                 runs = []
                 for _ in range(args.runs):
-                    out = subprocess.run([sys.executable, __file__, "--child", mode, warm,
-                                          str(path)], capture_output=True, text=True,
-                                         cwd=ROOT, check=True)
+                    out = subprocess.run(
+                        [sys.executable, __file__, "--child", mode, warm, str(path)],
+                        capture_output=True,
+                        text=True,
+                        cwd=ROOT,
+                        check=True,
+                    )
                     runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
                 secs = [r["seconds"] for r in runs]
                 cpu = [r["cpu_seconds"] for r in runs]
                 rss = [r["peak_rss_mb"] for r in runs]
                 label = f"{mode:<8} {'excl.' if warm == 'warm' else 'incl.'} GX import"
-                print(f"{label}: wall {statistics.median(secs):6.2f} s median "
-                      f"(min {min(secs):.2f}, max {max(secs):.2f}); CPU "
-                      f"{statistics.median(cpu):5.2f} s; peak RSS "
-                      f"{max(rss):6.0f} MB; {runs[0]['status']}, "
-                      f"{runs[0]['rows_accepted']:,} rows accepted, {runs[0]['issues']} issues")
+                print(
+                    f"{label}: wall {statistics.median(secs):6.2f} s median "
+                    f"(min {min(secs):.2f}, max {max(secs):.2f}); CPU "
+                    f"{statistics.median(cpu):5.2f} s; peak RSS "
+                    f"{max(rss):6.0f} MB; {runs[0]['status']}, "
+                    f"{runs[0]['rows_accepted']:,} rows accepted, {runs[0]['issues']} issues"
+                )
     return 0
 
 

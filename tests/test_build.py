@@ -17,25 +17,37 @@ TONGXIANG = "330483"
 def _latest_rows(store: Path, stype: str, jurisdiction: str, period: str) -> pd.DataFrame:
     """The normalised file of the latest accepted submission, read straight from the store."""
     m = read_manifest(store)
-    hit = m[(m.submission_type == stype) & (m.jurisdiction_code == jurisdiction)
-            & (m.period == period) & (m.status == "accepted")].sort_values("received_at")
-    frames = [pd.read_csv(store / p, dtype={"org_unit_code": str})
-              for p in hit.groupby("agency_code").stored_path.last()]
+    hit = m[
+        (m.submission_type == stype)
+        & (m.jurisdiction_code == jurisdiction)
+        & (m.period == period)
+        & (m.status == "accepted")
+    ].sort_values("received_at")
+    frames = [
+        pd.read_csv(store / p, dtype={"org_unit_code": str})
+        for p in hit.groupby("agency_code").stored_path.last()
+    ]
     return pd.concat(frames)
 
 
 def test_real_division_counts(mart):
-    counts = mart(
-        "select level, count(*) as n from dim_org_units where county_code = ? group by level",
-        [TONGXIANG],
-    ).set_index("level").n
+    counts = (
+        mart(
+            "select level, count(*) as n from dim_org_units where county_code = ? group by level",
+            [TONGXIANG],
+        )
+        .set_index("level")
+        .n
+    )
     assert counts["township"] == 11
     assert counts["village"] == 221
-    fujian = mart("select count(*) as n from dim_org_units where province_code = '35' "
-                  "and level = 'village'").n[0]
+    fujian = mart(
+        "select count(*) as n from dim_org_units where province_code = '35' and level = 'village'"
+    ).n[0]
     assert fujian == 17498
-    sanming = mart("select count(*) as n from dim_org_units where city_code = '3504' "
-                   "and level = 'village'").n[0]
+    sanming = mart(
+        "select count(*) as n from dim_org_units where city_code = '3504' and level = 'village'"
+    ).n[0]
     assert sanming == 1964
 
 
@@ -62,9 +74,11 @@ def test_child_director_status_and_gap_by_hand(mart, demo_store):
     files = _latest_rows(demo_store, "child_directors", TONGXIANG, "2022")
     covered = int((files.child_director_count >= 1).sum())
     villages = 221  # every village of the county is in the denominator
-    row = mart("select * from fct_indicator_values where indicator_code = "
-               "'child_director_coverage' and org_unit_code = ? and year = 2022",
-               [TONGXIANG]).iloc[0]
+    row = mart(
+        "select * from fct_indicator_values where indicator_code = "
+        "'child_director_coverage' and org_unit_code = ? and year = 2022",
+        [TONGXIANG],
+    ).iloc[0]
     assert (row.numerator, row.denominator) == (covered, villages)
     assert covered == villages - demo.TONGXIANG_2022_VILLAGES_WITHOUT_DIRECTOR
     assert row.target_value == 100 and row.comparator == ">="
@@ -75,9 +89,11 @@ def test_child_director_status_and_gap_by_hand(mart, demo_store):
 
 def test_staff_check_gap_counts_people(mart, demo_store):
     files = _latest_rows(demo_store, "staff_checks", TONGXIANG, "2022")
-    row = mart("select * from fct_indicator_values where indicator_code = "
-               "'staff_check_annual_rate' and org_unit_code = ? and year = 2022",
-               [TONGXIANG]).iloc[0]
+    row = mart(
+        "select * from fct_indicator_values where indicator_code = "
+        "'staff_check_annual_rate' and org_unit_code = ? and year = 2022",
+        [TONGXIANG],
+    ).iloc[0]
     assert row.numerator == files.staff_checked.sum()
     assert row.denominator == files.staff_in_post.sum()
     target = float(row.target_value)
@@ -85,9 +101,11 @@ def test_staff_check_gap_counts_people(mart, demo_store):
 
 
 def test_orphan_standard_county_and_above(mart):
-    county = mart("select * from fct_indicator_values where indicator_code = "
-                  "'orphan_centralized_standard' and org_unit_code = ? and year = 2022",
-                  [TONGXIANG]).iloc[0]
+    county = mart(
+        "select * from fct_indicator_values where indicator_code = "
+        "'orphan_centralized_standard' and org_unit_code = ? and year = 2022",
+        [TONGXIANG],
+    ).iloc[0]
     assert float(county.value) == demo.TONGXIANG_ORPHAN_CENTRALIZED_2022
     assert float(county.target_value) == 25000
     expected_gap = max(25000 - demo.TONGXIANG_ORPHAN_CENTRALIZED_2022, 0)
@@ -100,8 +118,10 @@ def test_orphan_standard_county_and_above(mart):
         where v.indicator_code = 'orphan_centralized_standard' and v.year = 2022
             and v.level = 'county' and o.city_code = '3504' and v.comparator is not null
     """)
-    city = mart("select * from fct_indicator_values where indicator_code = "
-                "'orphan_centralized_standard' and org_unit_code = '3504' and year = 2022").iloc[0]
+    city = mart(
+        "select * from fct_indicator_values where indicator_code = "
+        "'orphan_centralized_standard' and org_unit_code = '3504' and year = 2022"
+    ).iloc[0]
     assert float(city.value) == counties.value.astype(float).min()
     assert city.numerator == (counties.status == "achieved").sum()
     assert city.denominator == len(counties) == 11
@@ -110,11 +130,18 @@ def test_orphan_standard_county_and_above(mart):
 
 def test_missing_submission_shows_as_no_data(mart):
     stype, agency, county, period = demo.MISSING_SUBMISSIONS[0]
-    present = mart("select count(*) as n from fct_staff_checks_by_sector "
-                   "where org_unit_code = ? and year = ?", [county, int(period)]).n[0]
+    present = mart(
+        "select count(*) as n from fct_staff_checks_by_sector where org_unit_code = ? and year = ?",
+        [county, int(period)],
+    ).n[0]
     assert present > 0  # the other agencies did submit
-    sectors = set(mart("select distinct sector from fct_staff_checks_by_sector "
-                       "where org_unit_code = ? and year = ?", [county, int(period)]).sector)
+    sectors = set(
+        mart(
+            "select distinct sector from fct_staff_checks_by_sector "
+            "where org_unit_code = ? and year = ?",
+            [county, int(period)],
+        ).sector
+    )
     assert not sectors & {"school", "kindergarten", "off_campus_training"}
 
 
@@ -125,8 +152,14 @@ def test_every_status_is_a_design_word(mart):
 
 
 def test_standards_are_not_defined_below_the_county(mart):
-    counts = mart("select i.value_kind, count(*) as n from fct_indicator_values as v "
-                  "join dim_indicators as i using (indicator_code) "
-                  "where v.level in ('township', 'village') group by 1").set_index("value_kind").n
+    counts = (
+        mart(
+            "select i.value_kind, count(*) as n from fct_indicator_values as v "
+            "join dim_indicators as i using (indicator_code) "
+            "where v.level in ('township', 'village') group by 1"
+        )
+        .set_index("value_kind")
+        .n
+    )
     assert "standard" not in counts.index
     assert counts["rate"] > 0  # while rates are, so the query is not vacuous

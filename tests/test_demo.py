@@ -42,11 +42,15 @@ def manifest(store) -> pd.DataFrame:
 
 
 def _frames(store: Path, manifest: pd.DataFrame, stype: str) -> pd.DataFrame:
-    types = {c.name: ("str" if c.sql_type == "varchar" else "int64")
-             for c in SUBMISSION_TYPES[stype].columns}
+    types = {
+        c.name: ("str" if c.sql_type == "varchar" else "int64")
+        for c in SUBMISSION_TYPES[stype].columns
+    }
     rows = manifest[manifest.submission_type == stype]
-    parts = [pd.read_csv(store / p, dtype=types).assign(submission_id=sid)
-             for p, sid in zip(rows.stored_path, rows.submission_id, strict=True)]
+    parts = [
+        pd.read_csv(store / p, dtype=types).assign(submission_id=sid)
+        for p, sid in zip(rows.stored_path, rows.submission_id, strict=True)
+    ]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -73,8 +77,7 @@ def test_deterministic_and_independent_of_other_counties(store, manifest, tmp_pa
     alone = tmp_path / "alone"
     demo.generate(alone, years=[2022], counties=["330483"])
     m_alone = read_manifest(alone)
-    m_all = manifest[(manifest.jurisdiction_code == "330483")
-                     & (manifest.period.str[:4] == "2022")]
+    m_all = manifest[(manifest.jurisdiction_code == "330483") & (manifest.period.str[:4] == "2022")]
     assert sorted(m_alone.sha256) == sorted(m_all.sha256)
     assert sorted(m_alone.submission_id) == sorted(m_all.submission_id)
 
@@ -110,11 +113,17 @@ def test_manifest_entries(store, manifest):
     # 福建省 (35): its joint-conference office's meetings and its member units' task progress
     assert set(manifest.jurisdiction_code) == set(COUNTIES) | {"35"}
     assert set(manifest[manifest.jurisdiction_code == "35"].submission_type) == {
-        "committee_meetings", "task_progress"}
+        "committee_meetings",
+        "task_progress",
+    }
     assert set(manifest.period) == {str(y) for y in YEARS} | {
-        f"{y}Q{q}" for y in YEARS for q in range(1, 5)}
-    name = manifest[(manifest.submission_type == "child_directors")
-                    & (manifest.jurisdiction_code == "330483") & (manifest.period == "2022")]
+        f"{y}Q{q}" for y in YEARS for q in range(1, 5)
+    }
+    name = manifest[
+        (manifest.submission_type == "child_directors")
+        & (manifest.jurisdiction_code == "330483")
+        & (manifest.period == "2022")
+    ]
     assert list(name.original_filename) == ["桐乡市_民政局_儿童主任_2022.csv"]
 
 
@@ -124,8 +133,11 @@ def test_received_at_between_3_and_25_days_after_period_end(manifest):
     for row in first.itertuples():
         assert row.received_at.endswith("Z")
         received = datetime.strptime(row.received_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        end = datetime.combine(SUBMISSION_TYPES[row.submission_type].period_bounds(row.period)[1],
-                               datetime.min.time(), tzinfo=UTC)
+        end = datetime.combine(
+            SUBMISSION_TYPES[row.submission_type].period_bounds(row.period)[1],
+            datetime.min.time(),
+            tzinfo=UTC,
+        )
         delays.append((received - end) / timedelta(days=1))
     assert min(delays) >= 3
     assert max(delays) < 26
@@ -184,8 +196,15 @@ def test_tongxiang_2022_near_targets(store, manifest):
 
 def test_missing_submission_is_missing(manifest):
     assert demo.MISSING_SUBMISSIONS == [("staff_checks", "education", "640121", "2023")]
-    keys = set(zip(manifest.submission_type, manifest.agency_code,
-                   manifest.jurisdiction_code, manifest.period, strict=True))
+    keys = set(
+        zip(
+            manifest.submission_type,
+            manifest.agency_code,
+            manifest.jurisdiction_code,
+            manifest.period,
+            strict=True,
+        )
+    )
     for key in demo.MISSING_SUBMISSIONS:
         assert key not in keys
     # ...but its neighbours are there
@@ -196,9 +215,13 @@ def test_missing_submission_is_missing(manifest):
 
 
 def test_resubmission_supersedes_first(store, manifest):
-    (stype, agency, county, period), = demo.RESUBMISSIONS
-    rows = manifest[(manifest.submission_type == stype) & (manifest.agency_code == agency)
-                    & (manifest.jurisdiction_code == county) & (manifest.period == period)]
+    ((stype, agency, county, period),) = demo.RESUBMISSIONS
+    rows = manifest[
+        (manifest.submission_type == stype)
+        & (manifest.agency_code == agency)
+        & (manifest.jurisdiction_code == county)
+        & (manifest.period == period)
+    ]
     assert len(rows) == 2
     first, second = rows.iloc[0], rows.iloc[1]
     assert first.supersedes == ""
@@ -234,10 +257,12 @@ def test_staff_checks_by_agency_and_sector(store, manifest):
         "civil_affairs": {"child_welfare", "minors_protection"},
     }
     prefix = {"education": "JY", "health": "WJ", "civil_affairs": "MZ"}
-    for row in sc[["institution_code", "agency_code", "org_unit_code"]].drop_duplicates() \
-            .itertuples():
-        assert re.fullmatch(rf"{prefix[row.agency_code]}-{row.org_unit_code[:6]}-\d{{4}}",
-                            row.institution_code)
+    for row in (
+        sc[["institution_code", "agency_code", "org_unit_code"]].drop_duplicates().itertuples()
+    ):
+        assert re.fullmatch(
+            rf"{prefix[row.agency_code]}-{row.org_unit_code[:6]}-\d{{4}}", row.institution_code
+        )
     assert (sc.org_unit_code.str.len() == 9).all()
     # one institution code = one institution: same township and sector every year
     stable = sc.groupby("institution_code")[["org_unit_code", "sector"]].nunique()
@@ -255,8 +280,9 @@ def test_rates_rise_over_the_years(store, manifest):
     cd = _latest(store, manifest, "child_directors")
     cov = (cd.child_director_count > 0).groupby(cd.year).mean()
     sc = _latest(store, manifest, "staff_checks")
-    g = sc.groupby("year")[["new_hires", "new_hires_checked", "staff_in_post",
-                            "staff_checked"]].sum()
+    g = sc.groupby("year")[
+        ["new_hires", "new_hires_checked", "staff_in_post", "staff_checked"]
+    ].sum()
     annual = g.staff_checked / g.staff_in_post
     hire = g.new_hires_checked / g.new_hires
     assert cov[2025] > cov[2021]
@@ -269,14 +295,16 @@ def test_rates_rise_over_the_years(store, manifest):
         ratio = c.orphan_scattered_standard / c.orphan_centralized_standard
         assert ratio.between(0.6, 0.8).all()
     # Zhejiang/Fujian above Ningxia
-    assert (of.loc["330483"].orphan_centralized_standard
-            > of.loc["640121"].orphan_centralized_standard).all()
+    assert (
+        of.loc["330483"].orphan_centralized_standard > of.loc["640121"].orphan_centralized_standard
+    ).all()
     assert of.loc["350102"].orphan_centralized_standard.between(18_000, 32_000).all()
 
 
 def test_no_personal_data(store, manifest):
     forbidden = re.compile(
-        r"name|姓名|名称|身份证|id_?card|phone|电话|手机|地址|address|birth|出生", re.IGNORECASE)
+        r"name|姓名|名称|身份证|id_?card|phone|电话|手机|地址|address|birth|出生", re.IGNORECASE
+    )
     cjk = re.compile(r"[\u4e00-\u9fff]")
     for stype, stype_def in SUBMISSION_TYPES.items():
         for col in stype_def.columns:
@@ -307,20 +335,35 @@ def test_unknown_county_rejected(tmp_path):
 
 def test_store_index_notices_a_replaced_manifest(tmp_path):
     """The store's cached manifest index must not outlive a rewritten manifest."""
-    frame = pd.DataFrame({"org_unit_code": ["640121"], "year": [2022],
-                          "orphan_centralized_standard": [15000],
-                          "orphan_scattered_standard": [10800],
-                          "foster_families": [3], "foster_families_compliant": [3]})
-    kw = dict(submission_type="orphan_foster", agency_code="civil_affairs",
-              jurisdiction_code="640121", period="2022", original=b"x",
-              original_filename="a.csv", normalized=frame, root=tmp_path)
+    frame = pd.DataFrame(
+        {
+            "org_unit_code": ["640121"],
+            "year": [2022],
+            "orphan_centralized_standard": [15000],
+            "orphan_scattered_standard": [10800],
+            "foster_families": [3],
+            "foster_families_compliant": [3],
+        }
+    )
+    kw = dict(
+        submission_type="orphan_foster",
+        agency_code="civil_affairs",
+        jurisdiction_code="640121",
+        period="2022",
+        original=b"x",
+        original_filename="a.csv",
+        normalized=frame,
+        root=tmp_path,
+    )
     a = accept(received_at=datetime(2023, 1, 5, tzinfo=UTC), **kw)
     b = accept(received_at=datetime(2023, 1, 6, tzinfo=UTC), **kw)
     assert a.supersedes == "" and b.supersedes == a.submission_id
     # another process appends a later one: picked up from the file, not the cache
     with open(tmp_path / "manifest.csv", "a", encoding="utf-8") as fh:
-        fh.write("ext-1,orphan_foster,civil_affairs,640121,2022,2023-01-07T00:00:00Z,"
-                 "e.csv,00,1,accepted,,x.csv,y.csv,false\n")
+        fh.write(
+            "ext-1,orphan_foster,civil_affairs,640121,2022,2023-01-07T00:00:00Z,"
+            "e.csv,00,1,accepted,,x.csv,y.csv,false\n"
+        )
     c = accept(received_at=datetime(2023, 1, 8, tzinfo=UTC), **kw)
     assert c.supersedes == "ext-1"
     # the manifest is replaced (new file): the old index must be dropped
@@ -347,8 +390,9 @@ def test_every_generic_type_once_per_county_year(manifest):
             per = 4 if SUBMISSION_TYPES[stype].period == "quarter" else 1
             assert len(mine) == per * len(YEARS) * len(agencies), (stype, county)
     # 福建省's joint conference: one file per quarter
-    fj = manifest[(manifest.jurisdiction_code == "35")
-                  & (manifest.submission_type == "committee_meetings")]
+    fj = manifest[
+        (manifest.jurisdiction_code == "35") & (manifest.submission_type == "committee_meetings")
+    ]
     assert sorted(fj.period) == sorted(f"{y}Q{q}" for y in YEARS for q in range(1, 5))
 
 
@@ -414,7 +458,8 @@ def test_task_progress_per_responsible_unit(store, manifest):
     tasks = pd.read_csv(REFERENCE_DIR / "tasks.csv", dtype=str, keep_default_na=False)
     tp = _frames(store, manifest, "task_progress").merge(
         manifest[["submission_id", "agency_code", "jurisdiction_code", "period"]],
-        on="submission_id")
+        on="submission_id",
+    )
     assert set(tp.status) <= set(TASK_STATUSES)
     assert {"in_progress", "done", "lagging"} <= set(tp.status)
     assert tp.note.str.len().between(1, 200).all()
@@ -422,9 +467,12 @@ def test_task_progress_per_responsible_unit(store, manifest):
     assert (tp.period == tp.year.astype(str) + "Q" + tp.quarter.astype(str)).all()
     # 桐乡 2022: every responsible unit of every task reports it in each quarter
     tx = tasks[(tasks.jurisdiction_code == "330483") & (tasks.responsible_units != "")]
-    want = {(u.split(".", 1)[1], t, q) for t, units in zip(tx.task_id, tx.responsible_units,
-                                                          strict=True)
-            for u in units.split(";") for q in range(1, 5)}
+    want = {
+        (u.split(".", 1)[1], t, q)
+        for t, units in zip(tx.task_id, tx.responsible_units, strict=True)
+        for u in units.split(";")
+        for q in range(1, 5)
+    }
     got = tp[tp.jurisdiction_code == "330483"]
     assert set(zip(got.agency_code, got.task_id, got.quarter, strict=True)) == want
     assert set(got.year) == {2022}
@@ -434,4 +482,4 @@ def test_task_progress_per_responsible_unit(store, manifest):
     for _key, g in tp.groupby(["jurisdiction_code", "agency_code", "task_id", "year"]):
         s = list(g.sort_values("quarter").status)
         if "done" in s:
-            assert set(s[s.index("done"):]) == {"done"}
+            assert set(s[s.index("done") :]) == {"done"}

@@ -27,12 +27,18 @@ from weibao.store import read_manifest
 from weibao.submission_types import SUBMISSION_TYPES, TASK_STATUSES
 
 ORIGINAL_INDICATORS = {
-    "child_director_coverage", "child_supervisor_coverage", "staff_check_hire_rate",
-    "staff_check_annual_rate", "orphan_centralized_standard", "orphan_scattered_standard",
+    "child_director_coverage",
+    "child_supervisor_coverage",
+    "staff_check_hire_rate",
+    "staff_check_annual_rate",
+    "orphan_centralized_standard",
+    "orphan_scattered_standard",
     "foster_family_compliance",
 }
-LEVEL_EXCEPTIONS = {"service_station_village_coverage": "township",
-                    "joint_conference_plenary_count": "county"}
+LEVEL_EXCEPTIONS = {
+    "service_station_village_coverage": "township",
+    "joint_conference_plenary_count": "county",
+}
 TODAY = date(2026, 6, 1)  # after every demo period, so none is "in the future"
 
 
@@ -86,8 +92,9 @@ def test_submitters_and_columns():
         assert all(c.header_zh for c in stype.columns)
         for m in stype.measures:
             # the submitting unit is one of the indicator's responsible units
-            assert set(stype.submitters) <= set(ind.loc[m.indicator_code,
-                                                        "responsible_units"].split(";")), code
+            assert set(stype.submitters) <= set(
+                ind.loc[m.indicator_code, "responsible_units"].split(";")
+            ), code
         if stype.period == "quarter":
             assert stype.column("quarter").is_key
         if stype.level == "institution":
@@ -106,8 +113,9 @@ def test_gx_suite_matches_the_registry(code):
     exps = spec["expectations"]
     exist = [e["kwargs"]["column"] for e in exps if e["type"] == "expect_column_to_exist"]
     assert exist == names
-    not_null = {e["kwargs"]["column"] for e in exps
-                if e["type"] == "expect_column_values_to_not_be_null"}
+    not_null = {
+        e["kwargs"]["column"] for e in exps if e["type"] == "expect_column_values_to_not_be_null"
+    }
     assert not_null == set(names)
     for e in exps:
         kw = e["kwargs"]
@@ -119,23 +127,36 @@ def test_gx_suite_matches_the_registry(code):
             assert (e["meta"]["whole"], e["meta"]["part"]) == (kw["column_A"], kw["column_B"])
     if stype.measures:
         # every rate's part <= whole, unless the whole is "1" (a 0/1 flag, checked by set)
-        pairs = {(e["meta"]["part"], e["meta"]["whole"]) for e in exps
-                 if e["meta"].get("code") == "E_NUMERATOR_GT_DENOMINATOR"}
-        in_set = {e["kwargs"]["column"]: e["kwargs"]["value_set"] for e in exps
-                  if e["type"] == "expect_column_values_to_be_in_set"}
+        pairs = {
+            (e["meta"]["part"], e["meta"]["whole"])
+            for e in exps
+            if e["meta"].get("code") == "E_NUMERATOR_GT_DENOMINATOR"
+        }
+        in_set = {
+            e["kwargs"]["column"]: e["kwargs"]["value_set"]
+            for e in exps
+            if e["type"] == "expect_column_values_to_be_in_set"
+        }
         for m in stype.measures:
             if m.denominator == "1":
                 assert in_set.get(m.numerator) == [0, 1], (code, m.numerator)
             elif m.denominator is not None:
                 assert (m.numerator, m.denominator) in pairs, (code, m)
         # every number has a range or a value set
-        ranged = {e["kwargs"]["column"] for e in exps
-                  if e["type"] in ("expect_column_values_to_be_between",
-                                   "expect_column_values_to_be_in_set")}
+        ranged = {
+            e["kwargs"]["column"]
+            for e in exps
+            if e["type"]
+            in ("expect_column_values_to_be_between", "expect_column_values_to_be_in_set")
+        }
         assert {c.name for c in stype.columns if c.is_number} <= ranged, code
     if code == "task_progress":
-        statuses = next(e for e in exps if e["type"] == "expect_column_values_to_be_in_set"
-                        and e["kwargs"]["column"] == "status")
+        statuses = next(
+            e
+            for e in exps
+            if e["type"] == "expect_column_values_to_be_in_set"
+            and e["kwargs"]["column"] == "status"
+        )
         assert statuses["kwargs"]["value_set"] == list(TASK_STATUSES)
 
 
@@ -151,9 +172,14 @@ def small_store(tmp_path_factory) -> Path:
 
 def _validate(root: Path, row, data: bytes | None = None, period: str | None = None, **kw):
     data = data if data is not None else (root / row.original_path).read_bytes()
-    args = dict(submission_type=row.submission_type, agency_code=row.agency_code,
-                jurisdiction_code=row.jurisdiction_code, period=period or row.period,
-                today=TODAY, root=root / "empty")
+    args = dict(
+        submission_type=row.submission_type,
+        agency_code=row.agency_code,
+        jurisdiction_code=row.jurisdiction_code,
+        period=period or row.period,
+        today=TODAY,
+        root=root / "empty",
+    )
     args.update(kw)
     return validate(data, row.original_filename, **args)
 
@@ -165,19 +191,26 @@ def test_demo_submissions_of_every_new_type_pass_intake(small_store):
     # one file per type, agency and jurisdiction (福建省's own rows included), all quarters
     # of the quarterly committee meetings
     first = m[m.submission_type.isin(new_types)].drop_duplicates(
-        ["submission_type", "agency_code", "jurisdiction_code"])
+        ["submission_type", "agency_code", "jurisdiction_code"]
+    )
     quarters = m[(m.submission_type == "committee_meetings")]
     for row in pd.concat([first, quarters]).drop_duplicates("submission_id").itertuples():
         receipt, frame = _validate(small_store, row)
-        assert receipt.status == "accepted", (row.submission_type, row.jurisdiction_code,
-                                              [(i.code, i.column) for i in receipt.issues])
+        assert receipt.status == "accepted", (
+            row.submission_type,
+            row.jurisdiction_code,
+            [(i.code, i.column) for i in receipt.issues],
+        )
         stored = pd.read_csv(small_store / row.stored_path, dtype=str, keep_default_na=False)
         assert stored.to_numpy().tolist() == frame.astype(str).to_numpy().tolist()
 
 
 def _committee_row(m: pd.DataFrame, jurisdiction: str, period: str):
-    return m[(m.submission_type == "committee_meetings") & (m.jurisdiction_code == jurisdiction)
-             & (m.period == period)].iloc[0]
+    return m[
+        (m.submission_type == "committee_meetings")
+        & (m.jurisdiction_code == jurisdiction)
+        & (m.period == period)
+    ].iloc[0]
 
 
 def _codes(receipt) -> set[str]:
@@ -196,16 +229,22 @@ def test_quarterly_period(small_store):
     # the quarter column must be the period's quarter
     receipt, _ = _validate(small_store, row, period="2022Q2")
     assert "E_PERIOD_MISMATCH" in _codes(receipt)
-    assert any(i.code == "E_PERIOD_MISMATCH" and i.message_en.endswith("period 2022Q2")
-               and i.row == 2 and i.column == "季度" for i in receipt.issues)
+    assert any(
+        i.code == "E_PERIOD_MISMATCH"
+        and i.message_en.endswith("period 2022Q2")
+        and i.row == 2
+        and i.column == "季度"
+        for i in receipt.issues
+    )
     # a quarter not yet begun
     receipt, _ = _validate(small_store, row, period="2022Q3", today=date(2022, 6, 30))
     assert "E_PERIOD_IN_FUTURE" in _codes(receipt)
     # an annual type still wants YYYY
     annual = m[m.submission_type == "protection_stations"].iloc[0]
     receipt, _ = _validate(small_store, annual, period="2022Q1")
-    assert [i.message_en.rsplit(" ", 1)[1] for i in receipt.issues
-            if i.code == "E_PERIOD_MISMATCH"] == ["YYYY"]
+    assert [
+        i.message_en.rsplit(" ", 1)[1] for i in receipt.issues if i.code == "E_PERIOD_MISMATCH"
+    ] == ["YYYY"]
 
 
 def test_jurisdiction_rows_only_for_the_jurisdiction_itself(small_store):
@@ -278,15 +317,20 @@ def small_build(small_store, tmp_path_factory):
 
 def _latest(store: Path, stype: str, jurisdiction: str, period: str) -> pd.DataFrame:
     m = read_manifest(store)
-    row = m[(m.submission_type == stype) & (m.jurisdiction_code == jurisdiction)
-            & (m.period == period) & (m.status == "accepted")].sort_values("received_at")
+    row = m[
+        (m.submission_type == stype)
+        & (m.jurisdiction_code == jurisdiction)
+        & (m.period == period)
+        & (m.status == "accepted")
+    ].sort_values("received_at")
     return pd.read_csv(store / row.stored_path.iloc[-1], dtype={"org_unit_code": str})
 
 
 def test_build_gives_every_new_indicator_a_value(small_build):
     values = small_build(
         "select indicator_code, value, status from fct_indicator_values"
-        " where org_unit_code = '330483' and year = 2022")
+        " where org_unit_code = '330483' and year = 2022"
+    )
     got = values.set_index("indicator_code")
     for code in new_indicators().indicator_code:
         assert code in got.index, code
@@ -295,16 +339,20 @@ def test_build_gives_every_new_indicator_a_value(small_build):
     assert got.loc["protection_station_count", "status"] == "not_achieved"
     assert got.loc["childcare_places_per_thousand", "status"] == "not_achieved"
     assert got.loc["smart_campus_coverage", "status"] == "achieved"
-    fj = small_build("select indicator_code, value from fct_indicator_values where"
-                     " org_unit_code = '35' and year = 2022").set_index("indicator_code")
+    fj = small_build(
+        "select indicator_code, value from fct_indicator_values where"
+        " org_unit_code = '35' and year = 2022"
+    ).set_index("indicator_code")
     assert set(new_indicators().indicator_code) <= set(fj.index)
 
 
 def test_hand_computed_rate_count_and_ratio_equal_the_mart(small_build, small_store):
     def mart(code: str, unit: str = "330483") -> pd.Series:
-        return small_build("select numerator, denominator, value from fct_indicator_values"
-                           " where indicator_code = ? and org_unit_code = ? and year = 2022",
-                           [code, unit]).iloc[0]
+        return small_build(
+            "select numerator, denominator, value from fct_indicator_values"
+            " where indicator_code = ? and org_unit_code = ? and year = 2022",
+            [code, unit],
+        ).iloc[0]
 
     # a rate: smart-safe campuses among schools and kindergartens
     smart = _latest(small_store, "smart_campuses", "330483", "2022")
@@ -320,22 +368,30 @@ def test_hand_computed_rate_count_and_ratio_equal_the_mart(small_build, small_st
     # a rate from counts, summed up from the villages
     lb = _latest(small_store, "left_behind_carers", "330483", "2022")
     row = mart("left_behind_carer_rate")
-    assert (row.numerator, row.denominator) == (lb.left_behind_with_carer.sum(),
-                                                lb.left_behind_children.sum())
+    assert (row.numerator, row.denominator) == (
+        lb.left_behind_with_carer.sum(),
+        lb.left_behind_children.sum(),
+    )
     # per thousand: 1000 × places ÷ population
     cc = _latest(small_store, "childcare_places", "330483", "2022").iloc[0]
     assert float(mart("childcare_places_per_thousand").value) == round(
-        1000 * cc.childcare_places / cc.resident_population, 2)
+        1000 * cc.childcare_places / cc.resident_population, 2
+    )
 
 
 def test_quarterly_year_value_is_the_q4_cumulative_figure(small_build, small_store):
-    for unit, code, column in [("330483", "office_member_meeting_count", "office_meetings"),
-                               ("35", "joint_conference_plenary_count", "plenary_meetings"),
-                               ("35", "office_member_meeting_count", "office_meetings")]:
+    for unit, code, column in [
+        ("330483", "office_member_meeting_count", "office_meetings"),
+        ("35", "joint_conference_plenary_count", "plenary_meetings"),
+        ("35", "office_member_meeting_count", "office_meetings"),
+    ]:
         q4 = _latest(small_store, "committee_meetings", unit, "2022Q4")
         own = int(q4[q4.org_unit_code == unit][column].iloc[0])
-        value = small_build("select value from fct_indicator_values where indicator_code = ?"
-                            " and org_unit_code = ? and year = 2022", [code, unit]).value.iloc[0]
+        value = small_build(
+            "select value from fct_indicator_values where indicator_code = ?"
+            " and org_unit_code = ? and year = 2022",
+            [code, unit],
+        ).value.iloc[0]
         if unit == "35" and code == "office_member_meeting_count":
             # the province's office meetings plus those of its counties (a count sums up)
             county = _latest(small_store, "committee_meetings", "350102", "2022Q4")

@@ -44,9 +44,13 @@ def _sha(path: Path) -> str:
 
 def _accepted_area(root: Path) -> set[str]:
     """Every file the build could read: everything but the manifest, its lock and quarantine."""
-    return {p.relative_to(root).as_posix() for p in root.rglob("*")
-            if p.is_file() and p.name not in (store.MANIFEST, ".manifest.lock")
-            and p.relative_to(root).parts[0] != "quarantine"}
+    return {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file()
+        and p.name not in (store.MANIFEST, ".manifest.lock")
+        and p.relative_to(root).parts[0] != "quarantine"
+    }
 
 
 @dataclass
@@ -70,10 +74,16 @@ def corpus(demo_store: Path, published_warehouse: Path, tmp_path_factory) -> dic
         root = roots["rejected" if case.status == "rejected" else "accepted"]
         before = _accepted_area(root)
         lines_before = len((root / store.MANIFEST).read_text(encoding="utf-8").splitlines())
-        receipt = submit((CORPUS / "files" / case.file).read_bytes(), case.file,
-                         submission_type=case.type, agency_code=case.unit,
-                         jurisdiction_code=case.jurisdiction, period=case.period, root=root,
-                         now=NOW + timedelta(minutes=i))
+        receipt = submit(
+            (CORPUS / "files" / case.file).read_bytes(),
+            case.file,
+            submission_type=case.type,
+            agency_code=case.unit,
+            jurisdiction_code=case.jurisdiction,
+            period=case.period,
+            root=root,
+            now=NOW + timedelta(minutes=i),
+        )
         lines = (root / store.MANIFEST).read_text(encoding="utf-8").splitlines()
         outcomes[case.file] = Outcome(
             receipt=receipt,
@@ -108,8 +118,9 @@ def test_receipt_names_code_row_and_column(corpus, case):
     codes = {i.code for i in r.issues}
     assert codes == ({case.code} if case.code else set()) | set(case.other_codes), codes
     if case.code:
-        hits = [i for i in r.issues
-                if (i.code, i.row, i.column) == (case.code, case.row, case.column)]
+        hits = [
+            i for i in r.issues if (i.code, i.row, i.column) == (case.code, case.row, case.column)
+        ]
         assert hits, [(i.code, i.row, i.column) for i in r.issues]
         if case.value is not None:
             assert hits[0].value == case.value
@@ -123,8 +134,7 @@ def test_receipt_names_code_row_and_column(corpus, case):
     assert out.manifest_lines_added == 1
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.status == "rejected"],
-                         ids=lambda c: c.file)
+@pytest.mark.parametrize("case", [c for c in CASES if c.status == "rejected"], ids=lambda c: c.file)
 def test_rejected_file_goes_to_quarantine_only(corpus, case):
     out: Outcome = corpus["outcomes"][case.file]
     r, row = out.receipt, out.manifest_row
@@ -140,16 +150,16 @@ def test_rejected_file_goes_to_quarantine_only(corpus, case):
     assert [i["code"] for i in kept["issues"]] == [i.code for i in r.issues]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.status != "rejected"],
-                         ids=lambda c: c.file)
+@pytest.mark.parametrize("case", [c for c in CASES if c.status != "rejected"], ids=lambda c: c.file)
 def test_accepted_file_is_stored_with_its_original(corpus, case):
     out: Outcome = corpus["outcomes"][case.file]
     r, row = out.receipt, out.manifest_row
     assert r.rows_accepted == r.rows_read > 0
     assert row["status"] == "accepted"
     assert out.new_files == {row["stored_path"], row["original_path"]}
-    assert (out.root / row["original_path"]).read_bytes() == \
-        (CORPUS / "files" / case.file).read_bytes()
+    assert (out.root / row["original_path"]).read_bytes() == (
+        CORPUS / "files" / case.file
+    ).read_bytes()
     assert int(row["rows"]) == r.rows_accepted
 
 
@@ -162,7 +172,8 @@ def test_every_accepted_variant_normalises_to_the_same_rows(corpus):
         if case.status != "rejected":
             out = outcomes[case.file]
             by_type.setdefault(case.type, set()).add(
-                (out.root / out.manifest_row["stored_path"]).read_bytes())
+                (out.root / out.manifest_row["stored_path"]).read_bytes()
+            )
     assert set(by_type) == {"child_directors", "staff_checks"}
     assert all(len(v) == 1 for v in by_type.values()), {k: len(v) for k, v in by_type.items()}
     cd = pd.read_csv(pd.io.common.BytesIO(next(iter(by_type["child_directors"]))), dtype=str)
@@ -170,7 +181,10 @@ def test_every_accepted_variant_normalises_to_the_same_rows(corpus):
     assert len(cd) == len(make_corpus.villages()) == 221
     sc = pd.read_csv(pd.io.common.BytesIO(next(iter(by_type["staff_checks"]))), dtype=str)
     assert sc.loc[0, "staff_in_post"] == "1036" and set(sc["sector"]) == {
-        "school", "kindergarten", "off_campus_training"}
+        "school",
+        "kindergarten",
+        "off_campus_training",
+    }
 
 
 def test_encoding_rejection_is_not_an_empty_success(corpus):
@@ -188,29 +202,43 @@ def test_personal_data_is_masked_in_every_receipt(corpus):
         out = corpus["outcomes"][case.file]
         text = out.receipt.to_json()
         kept = (out.root / "quarantine" / out.receipt.submission_id / "receipt.json").read_text(
-            encoding="utf-8")
+            encoding="utf-8"
+        )
         for secret in case.secrets:
             assert secret not in text and secret not in kept
         personal = [i for i in out.receipt.issues if i.code == "E_PERSONAL_DATA"]
         assert all("汇总" in i.message_zh and "aggregate" in i.message_en for i in personal)
         assert all("删除" in i.hint_zh for i in personal)
-    id_issue = next(i for i in corpus["outcomes"]["cd_personal_id.csv"].receipt.issues
-                    if i.code == "E_PERSONAL_DATA")
+    id_issue = next(
+        i
+        for i in corpus["outcomes"]["cd_personal_id.csv"].receipt.issues
+        if i.code == "E_PERSONAL_DATA"
+    )
     assert id_issue.value == make_corpus.FAKE_ID[:3] + "*" * 11 + make_corpus.FAKE_ID[-4:]
-    phone = next(i for i in corpus["outcomes"]["cd_personal_mobile.csv"].receipt.issues
-                 if i.code == "E_PERSONAL_DATA")
+    phone = next(
+        i
+        for i in corpus["outcomes"]["cd_personal_mobile.csv"].receipt.issues
+        if i.code == "E_PERSONAL_DATA"
+    )
     assert phone.value == "139****5678"
-    names = [i for i in corpus["outcomes"]["cd_personal_names_pasted.csv"].receipt.issues
-             if i.code == "E_PERSONAL_DATA" and i.row]
+    names = [
+        i
+        for i in corpus["outcomes"]["cd_personal_names_pasted.csv"].receipt.issues
+        if i.code == "E_PERSONAL_DATA" and i.row
+    ]
     assert names and all(set(i.value[1:]) == {"*"} for i in names)  # 王* / 王**: surname only
 
 
 def _tables(path: Path) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        names = [n for (n,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main' "
-            "order by table_name").fetchall()]
+        names = [
+            n
+            for (n,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main' "
+                "order by table_name"
+            ).fetchall()
+        ]
         out = {}
         for name in names:
             df = con.execute(f'select * from main."{name}"').df()

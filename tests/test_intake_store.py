@@ -48,9 +48,15 @@ def _variant(k: int) -> list[int]:
 def _submit_directors(root: str, k: int, barrier=None, results=None) -> str:
     if barrier is not None:
         barrier.wait(timeout=60)
-    receipt = submit(_directors_file(_variant(k)), f"桐乡市_民政局_儿童主任_{k:02d}.csv",
-                     submission_type="child_directors", agency_code="civil_affairs",
-                     jurisdiction_code=COUNTY, period="2024", root=Path(root))
+    receipt = submit(
+        _directors_file(_variant(k)),
+        f"桐乡市_民政局_儿童主任_{k:02d}.csv",
+        submission_type="child_directors",
+        agency_code="civil_affairs",
+        jurisdiction_code=COUNTY,
+        period="2024",
+        root=Path(root),
+    )
     out = f"{k}:{receipt.status}:{receipt.submission_id}"
     if results is not None:
         results.put(out)
@@ -102,8 +108,10 @@ def test_concurrent_submissions_from_processes_all_land(tmp_path):
     ks = list(range(N_CONCURRENT))
     ctx = multiprocessing.get_context("fork")
     barrier, queue = ctx.Barrier(len(ks)), ctx.Queue()
-    procs = [ctx.Process(target=_submit_directors,
-                         args=(str(tmp_path / "store"), k, barrier, queue)) for k in ks]
+    procs = [
+        ctx.Process(target=_submit_directors, args=(str(tmp_path / "store"), k, barrier, queue))
+        for k in ks
+    ]
     for p in procs:
         p.start()
     results = [queue.get(timeout=120) for _ in ks]
@@ -116,18 +124,29 @@ def test_concurrent_submissions_from_processes_all_land(tmp_path):
 
 # --- atomic writes ----------------------------------------------------------------------------
 
+
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-            if p.is_file() and p.name != ".manifest.lock"}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and p.name != ".manifest.lock"
+    }
 
 
 @pytest.mark.parametrize("fail_at", ["fsync", "replace_original", "replace_normalised"])
 def test_failure_mid_write_leaves_no_file_and_no_manifest_line(tmp_path, monkeypatch, fail_at):
     root = tmp_path / "store"
     t0 = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
-    first = submit(_directors_file(_variant(1)), "first.csv", submission_type="child_directors",
-                   agency_code="civil_affairs", jurisdiction_code=COUNTY, period="2024",
-                   root=root, now=t0)
+    first = submit(
+        _directors_file(_variant(1)),
+        "first.csv",
+        submission_type="child_directors",
+        agency_code="civil_affairs",
+        jurisdiction_code=COUNTY,
+        period="2024",
+        root=root,
+        now=t0,
+    )
     assert first.status != "rejected"
     before = _snapshot(root)
 
@@ -147,17 +166,31 @@ def test_failure_mid_write_leaves_no_file_and_no_manifest_line(tmp_path, monkeyp
     else:
         monkeypatch.setattr(store.os, "replace", replace)
     with pytest.raises(OSError):
-        submit(_directors_file(_variant(2)), "second.csv", submission_type="child_directors",
-               agency_code="civil_affairs", jurisdiction_code=COUNTY, period="2024", root=root,
-               now=t0 + timedelta(minutes=1))
+        submit(
+            _directors_file(_variant(2)),
+            "second.csv",
+            submission_type="child_directors",
+            agency_code="civil_affairs",
+            jurisdiction_code=COUNTY,
+            period="2024",
+            root=root,
+            now=t0 + timedelta(minutes=1),
+        )
     monkeypatch.undo()
 
     assert _snapshot(root) == before  # no partial file, no orphan, no manifest line
     assert len(store.read_manifest(root)) == 1
     # and the store still works afterwards
-    again = submit(_directors_file(_variant(2)), "second.csv", submission_type="child_directors",
-                   agency_code="civil_affairs", jurisdiction_code=COUNTY, period="2024",
-                   root=root, now=t0 + timedelta(minutes=2))
+    again = submit(
+        _directors_file(_variant(2)),
+        "second.csv",
+        submission_type="child_directors",
+        agency_code="civil_affairs",
+        jurisdiction_code=COUNTY,
+        period="2024",
+        root=root,
+        now=t0 + timedelta(minutes=2),
+    )
     assert again.supersedes == first.submission_id
 
 
@@ -174,23 +207,39 @@ def test_failure_writing_a_rejection_leaves_nothing_behind(tmp_path, monkeypatch
 
     monkeypatch.setattr(store.os, "replace", replace)
     with pytest.raises(OSError):
-        submit(b"", "empty.csv", submission_type="child_directors", agency_code="civil_affairs",
-               jurisdiction_code=COUNTY, period="2024", root=root)
+        submit(
+            b"",
+            "empty.csv",
+            submission_type="child_directors",
+            agency_code="civil_affairs",
+            jurisdiction_code=COUNTY,
+            period="2024",
+            root=root,
+        )
     monkeypatch.undo()
     assert _snapshot(root) == {}
 
 
 # --- outliers against the unit's last accepted submission -------------------------------------
 
+
 def test_sharp_change_since_last_submission_is_a_warning_not_a_rejection(tmp_path):
-    rows = [f"JY-{COUNTY}-{i:04d},330483001,中小学校,2024,10,10,{40 + i},{40 + i}"
-            for i in range(1, 13)]
+    rows = [
+        f"JY-{COUNTY}-{i:04d},330483001,中小学校,2024,10,10,{40 + i},{40 + i}" for i in range(1, 13)
+    ]
 
     def send(lines, minute):
         data = ("\r\n".join([SC_HEADER, *lines]) + "\r\n").encode("gbk")
-        return submit(data, "教育局.csv", submission_type="staff_checks", agency_code="education",
-                      jurisdiction_code=COUNTY, period="2024", root=tmp_path,
-                      now=datetime(2025, 1, 10, 9, minute, tzinfo=UTC))
+        return submit(
+            data,
+            "教育局.csv",
+            submission_type="staff_checks",
+            agency_code="education",
+            jurisdiction_code=COUNTY,
+            period="2024",
+            root=tmp_path,
+            now=datetime(2025, 1, 10, 9, minute, tzinfo=UTC),
+        )
 
     first = send(rows, 0)
     assert first.status == "accepted"
@@ -200,11 +249,14 @@ def test_sharp_change_since_last_submission_is_a_warning_not_a_rejection(tmp_pat
     assert second.status == "accepted_with_warnings"
     outliers = [i for i in second.issues if i.code == "W_OUTLIER"]
     assert {(i.row, i.column, i.value) for i in outliers} == {
-        (6, "在岗人数", "450"), (6, "年度查询人数", "450")}
+        (6, "在岗人数", "450"),
+        (6, "年度查询人数", "450"),
+    }
     assert second.supersedes == first.submission_id
 
 
 # --- a resubmission and the warehouse ---------------------------------------------------------
+
 
 def _coverage(path: Path) -> tuple[int, int, float]:
     con = duckdb.connect(str(path), read_only=True)
@@ -212,20 +264,27 @@ def _coverage(path: Path) -> tuple[int, int, float]:
         n, d, v = con.execute(
             "select numerator, denominator, value from fct_indicator_values "
             "where indicator_code = 'child_director_coverage' and org_unit_code = ? "
-            "and year = 2024", [COUNTY]).fetchone()
+            "and year = 2024",
+            [COUNTY],
+        ).fetchone()
     finally:
         con.close()
     return int(n), int(d), float(v)
 
 
 def test_resubmission_changes_the_indicator_and_a_rejected_one_does_not(
-        demo_store, published_warehouse, tmp_path):
+    demo_store, published_warehouse, tmp_path
+):
     root = tmp_path / "store"
     shutil.copytree(demo_store, root)
     manifest = store.read_manifest(root)
-    key = ((manifest.submission_type == "child_directors") & (manifest.agency_code ==
-           "civil_affairs") & (manifest.jurisdiction_code == COUNTY) & (manifest.period == "2024")
-           & (manifest.status == "accepted"))
+    key = (
+        (manifest.submission_type == "child_directors")
+        & (manifest.agency_code == "civil_affairs")
+        & (manifest.jurisdiction_code == COUNTY)
+        & (manifest.period == "2024")
+        & (manifest.status == "accepted")
+    )
     earlier = manifest[key].sort_values("received_at").iloc[-1]
     current = pd.read_csv(root / earlier.stored_path, dtype={"org_unit_code": str})
     published = _coverage(published_warehouse)
@@ -239,11 +298,23 @@ def test_resubmission_changes_the_indicator_and_a_rejected_one_does_not(
     worse = current.copy()
     worse["child_director_count"] = 0
     worse.loc[3, "org_unit_code"] = worse.loc[2, "org_unit_code"]  # a duplicate key
-    bad = worse.rename(columns={"org_unit_code": "村(社区)代码", "year": "年度",
-                                "child_director_count": "儿童主任人数"})
-    receipt = submit(bad.to_csv(index=False).encode("gbk"), "更正.csv",
-                     submission_type="child_directors", agency_code="civil_affairs",
-                     jurisdiction_code=COUNTY, period="2024", root=root, now=now)
+    bad = worse.rename(
+        columns={
+            "org_unit_code": "村(社区)代码",
+            "year": "年度",
+            "child_director_count": "儿童主任人数",
+        }
+    )
+    receipt = submit(
+        bad.to_csv(index=False).encode("gbk"),
+        "更正.csv",
+        submission_type="child_directors",
+        agency_code="civil_affairs",
+        jurisdiction_code=COUNTY,
+        period="2024",
+        root=root,
+        now=now,
+    )
     assert receipt.status == "rejected"
     assert [i.code for i in receipt.errors] == ["E_DUPLICATE_KEY"]
     wh = tmp_path / "wh" / "weibao.duckdb"
@@ -253,12 +324,24 @@ def test_resubmission_changes_the_indicator_and_a_rejected_one_does_not(
     # 2. A corrected file covering all but one of the villages that had no director.
     fixed = current.copy()
     fixed.loc[without[:-1], "child_director_count"] = 1
-    good = fixed.rename(columns={"org_unit_code": "村(社区)代码", "year": "年度",
-                                 "child_director_count": "儿童主任人数"})
+    good = fixed.rename(
+        columns={
+            "org_unit_code": "村(社区)代码",
+            "year": "年度",
+            "child_director_count": "儿童主任人数",
+        }
+    )
     data = good.to_csv(index=False).encode("utf-8-sig")
-    receipt = submit(data, "更正2.csv", submission_type="child_directors",
-                     agency_code="civil_affairs", jurisdiction_code=COUNTY, period="2024",
-                     root=root, now=now + timedelta(minutes=5))
+    receipt = submit(
+        data,
+        "更正2.csv",
+        submission_type="child_directors",
+        agency_code="civil_affairs",
+        jurisdiction_code=COUNTY,
+        period="2024",
+        root=root,
+        now=now + timedelta(minutes=5),
+    )
     assert receipt.status == "accepted", receipt.issues
     assert receipt.supersedes == earlier.submission_id
     build(wh, submissions=root)
@@ -280,19 +363,27 @@ def test_supersedes_follows_the_builds_order_not_the_append_order(tmp_path):
     """A slow validation can append a file after one that was received later. The manifest
     must then agree with the build (latest by received_at): the late line supersedes only
     what was received before it, and the later-received file stays the one in use."""
-    frame = pd.DataFrame({"org_unit_code": _villages(), "year": 2024,
-                          "child_director_count": 1})
+    frame = pd.DataFrame({"org_unit_code": _villages(), "year": 2024, "child_director_count": 1})
     t = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
 
     def accept(minute: int, data: bytes) -> store.ManifestEntry:
-        return store.accept(submission_type="child_directors", agency_code="civil_affairs",
-                            jurisdiction_code=COUNTY, period="2024", original=data,
-                            original_filename="f.csv", normalized=frame, root=tmp_path,
-                            received_at=t + timedelta(minutes=minute))
+        return store.accept(
+            submission_type="child_directors",
+            agency_code="civil_affairs",
+            jurisdiction_code=COUNTY,
+            period="2024",
+            original=data,
+            original_filename="f.csv",
+            normalized=frame,
+            root=tmp_path,
+            received_at=t + timedelta(minutes=minute),
+        )
 
     a = accept(0, b"a")
     c = accept(20, b"c")  # received at 09:20, validated quickly
     b = accept(10, b"b")  # received at 09:10, appended last
     assert (a.supersedes, c.supersedes, b.supersedes) == ("", a.submission_id, a.submission_id)
-    assert store._latest_accepted(tmp_path, "child_directors", "civil_affairs", COUNTY,
-                                  "2024") == c.submission_id
+    assert (
+        store._latest_accepted(tmp_path, "child_directors", "civil_affairs", COUNTY, "2024")
+        == c.submission_id
+    )

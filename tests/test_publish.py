@@ -22,8 +22,14 @@ def _sha(path: Path) -> str:
 
 
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "weibao", *args], capture_output=True,
-                          text=True, env=os.environ | env, cwd=ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "weibao", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ | env,
+        cwd=ROOT,
+        timeout=600,
+    )
 
 
 @pytest.fixture
@@ -34,9 +40,16 @@ def bad_store(demo_store: Path, tmp_path: Path) -> Path:
     shutil.copytree(demo_store, root)
     cols = [c.name for c in SUBMISSION_TYPES["staff_checks"].columns]
     bad = pd.DataFrame([["BAD-0001", "330483001", "school", 2024, 3, 3, 10, 12]], columns=cols)
-    store.accept(submission_type="staff_checks", agency_code="education",
-                 jurisdiction_code="330483", period="2024", original=b"x",
-                 original_filename="bad.csv", normalized=bad, root=root)
+    store.accept(
+        submission_type="staff_checks",
+        agency_code="education",
+        jurisdiction_code="330483",
+        period="2024",
+        original=b"x",
+        original_filename="bad.csv",
+        normalized=bad,
+        root=root,
+    )
     return root
 
 
@@ -45,8 +58,7 @@ def test_failed_build_leaves_publication_untouched(published_warehouse, bad_stor
     shutil.copy(published_warehouse, published)
     before = _sha(published)
 
-    proc = _run("build", "--warehouse", str(published),
-                env={"WEIBAO_SUBMISSIONS": str(bad_store)})
+    proc = _run("build", "--warehouse", str(published), env={"WEIBAO_SUBMISSIONS": str(bad_store)})
 
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
@@ -66,8 +78,9 @@ def test_successful_cli_build_prints_published_path(demo_store, tmp_path):
 
 def test_warehouse_env_var_is_honoured(demo_store, tmp_path):
     target = tmp_path / "env" / "w.duckdb"
-    proc = _run("build", env={"WEIBAO_SUBMISSIONS": str(demo_store),
-                              "WEIBAO_WAREHOUSE": str(target)})
+    proc = _run(
+        "build", env={"WEIBAO_SUBMISSIONS": str(demo_store), "WEIBAO_WAREHOUSE": str(target)}
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == str(target)
 

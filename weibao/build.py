@@ -76,8 +76,11 @@ def _essence(message: str) -> str:
     """dbt's error text without its boilerplate: the first line and any table of mismatches."""
     message = re.sub(r"\x1b\[[0-9;]*m", "", message)  # dbt colours its diffs
     lines = [ln.rstrip() for ln in message.strip().splitlines() if ln.strip()]
-    keep = lines[:1] + [ln.strip() for ln in lines[1:]
-                        if ln.strip().startswith(("|", "→", "@@")) and "---" not in ln]
+    keep = lines[:1] + [
+        ln.strip()
+        for ln in lines[1:]
+        if ln.strip().startswith(("|", "→", "@@")) and "---" not in ln
+    ]
     return "\n      ".join(keep[:12])
 
 
@@ -95,15 +98,28 @@ def run_dbt(args: list[str], db_path: Path, progress: Progress | None = None):
             done["n"] += 1
             node = event.data.node_info
             if node.resource_type not in ("test", "unit_test") or node.node_status != "pass":
-                progress(f"    [{done['n']}] {node.node_status:<7} {node.resource_type} "
-                         f"{node.node_name}")
+                progress(
+                    f"    [{done['n']}] {node.node_status:<7} {node.resource_type} {node.node_name}"
+                )
 
     runner = dbtRunner(callbacks=[on_event])
     try:
         return runner.invoke(
-            [*args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
-             "--target-path", str(ROOT / "target"), "--log-path", str(ROOT / "target" / "logs"),
-             "--log-level", "none", "--log-level-file", "info"]
+            [
+                *args,
+                "--project-dir",
+                str(ROOT),
+                "--profiles-dir",
+                str(ROOT),
+                "--target-path",
+                str(ROOT / "target"),
+                "--log-path",
+                str(ROOT / "target" / "logs"),
+                "--log-level",
+                "none",
+                "--log-level-file",
+                "info",
+            ]
         )
     finally:
         _close_dbt_duckdb()
@@ -139,15 +155,19 @@ def _one_build_at_a_time(say: Progress):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def build(warehouse: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-          submissions: Path | None = None) -> BuildResult:
+def build(
+    warehouse: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    submissions: Path | None = None,
+) -> BuildResult:
     say = progress or (lambda _msg: None)
     with _one_build_at_a_time(say):
         return _build(warehouse, say, submissions)
 
 
-def _build(warehouse: str | os.PathLike[str] | None, say: Progress,
-           submissions: Path | None) -> BuildResult:
+def _build(
+    warehouse: str | os.PathLike[str] | None, say: Progress, submissions: Path | None
+) -> BuildResult:
     published = warehouse_path(warehouse)
     published.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -160,13 +180,19 @@ def _build(warehouse: str | os.PathLike[str] | None, say: Progress,
             loaded = load_submissions(con, submissions or submissions_dir())
         finally:
             con.close()
-        say(f"    {loaded.submissions} 份报送 / submissions, "
-            + ", ".join(f"{k} {v} 行" for k, v in loaded.rows.items()))
+        say(
+            f"    {loaded.submissions} 份报送 / submissions, "
+            + ", ".join(f"{k} {v} 行" for k, v in loaded.rows.items())
+        )
         say("2/3 dbt build(转换、契约、检查)/ transform, contracts, tests …")
         res = run_dbt(["build"], candidate, say)
         if res.exception is not None:
-            raise WeibaoError("dbt 无法运行", "dbt could not run",
-                              "检查 models/ 和 seeds/ 中最近的修改", [str(res.exception)[:600]])
+            raise WeibaoError(
+                "dbt 无法运行",
+                "dbt could not run",
+                "检查 models/ 和 seeds/ 中最近的修改",
+                [str(res.exception)[:600]],
+            )
         results = list(getattr(res.result, "results", []) or [])
         failed = [r for r in results if str(r.status) in ("error", "fail", "runtime error")]
         if failed or not res.success:
@@ -183,8 +209,9 @@ def _build(warehouse: str | os.PathLike[str] | None, say: Progress,
     finally:
         candidate.unlink(missing_ok=True)
         Path(str(candidate) + ".wal").unlink(missing_ok=True)
-    return BuildResult(published, time.perf_counter() - started, loaded.submissions,
-                       len(results), warnings)
+    return BuildResult(
+        published, time.perf_counter() - started, loaded.submissions, len(results), warnings
+    )
 
 
 def _audit(path: Path) -> None:
@@ -195,11 +222,14 @@ def _audit(path: Path) -> None:
             con.execute(f"select 1 from main.{table} limit 1").fetchall()
         rows = con.execute("select count(*) from main.fct_indicator_values").fetchone()[0]
     except duckdb.Error as exc:
-        raise WeibaoError("发布前核验失败", "audit before publishing failed", "", [str(exc)]) from exc
+        raise WeibaoError(
+            "发布前核验失败", "audit before publishing failed", "", [str(exc)]
+        ) from exc
     finally:
         con.close()
     if rows == 0:
         raise WeibaoError(
-            "没有任何指标数据,未发布", "no indicator values were produced; nothing was published",
+            "没有任何指标数据,未发布",
+            "no indicator values were produced; nothing was published",
             "确认 seeds/submissions/ 中有已接收的报送文件,或运行 weibao demo 生成示例数据",
         )

@@ -54,13 +54,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     published = warehouse_path(args.warehouse)
     if not published.exists():
         raise WeibaoError(
-            f"找不到已发布的数据文件 {published}", f"no published warehouse at {published}",
+            f"找不到已发布的数据文件 {published}",
+            f"no published warehouse at {published}",
             "先运行 weibao build(或 weibao demo 生成示例数据)",
         )
     env = os.environ | {"WEIBAO_WAREHOUSE": str(published)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboards" / "app.py"),
-           "--server.address", args.host, "--server.port", str(args.port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboards" / "app.py"),
+        "--server.address",
+        args.host,
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     _progress(f"看板 / dashboard: http://{args.host}:{args.port}  (Ctrl+C 退出 / to stop)")
     try:
         return subprocess.call(cmd, env=env, cwd=ROOT)
@@ -74,13 +87,21 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if args.type not in SUBMISSION_TYPES:
-        raise WeibaoError(f"未知的报送类型 {args.type}", f"unknown submission type {args.type}",
-                          "可选: " + ", ".join(SUBMISSION_TYPES))
+        raise WeibaoError(
+            f"未知的报送类型 {args.type}",
+            f"unknown submission type {args.type}",
+            "可选: " + ", ".join(SUBMISSION_TYPES),
+        )
     if not path.is_file():
         raise WeibaoError(f"找不到文件 {path}", f"file not found: {path}")
-    receipt = submit(path.read_bytes(), path.name, submission_type=args.type,
-                     agency_code=args.unit, jurisdiction_code=args.jurisdiction,
-                     period=args.period)
+    receipt = submit(
+        path.read_bytes(),
+        path.name,
+        submission_type=args.type,
+        agency_code=args.unit,
+        jurisdiction_code=args.jurisdiction,
+        period=args.period,
+    )
     if args.format == "json":
         print(receipt.to_json())
     else:
@@ -89,17 +110,21 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def _receipt_text(receipt, lang: str) -> str:
-    words = {"accepted": ("已接收", "accepted"),
-             "accepted_with_warnings": ("已接收(有提示)", "accepted with warnings"),
-             "rejected": ("已退回", "rejected")}[receipt.status]
+    words = {
+        "accepted": ("已接收", "accepted"),
+        "accepted_with_warnings": ("已接收(有提示)", "accepted with warnings"),
+        "rejected": ("已退回", "rejected"),
+    }[receipt.status]
     zh = lang == "zh"
-    lines = [f"{'回执' if zh else 'Receipt'}: {words[0 if zh else 1]}  {receipt.file_name}",
-             f"  {'编号' if zh else 'id'}: {receipt.submission_id}",
-             f"  {'编码' if zh else 'encoding'}: {receipt.detected_encoding or '-'}  "
-             f"{'读取' if zh else 'rows read'} {receipt.rows_read}  "
-             f"{'接收' if zh else 'accepted'} {receipt.rows_accepted}"]
+    lines = [
+        f"{'回执' if zh else 'Receipt'}: {words[0 if zh else 1]}  {receipt.file_name}",
+        f"  {'编号' if zh else 'id'}: {receipt.submission_id}",
+        f"  {'编码' if zh else 'encoding'}: {receipt.detected_encoding or '-'}  "
+        f"{'读取' if zh else 'rows read'} {receipt.rows_read}  "
+        f"{'接收' if zh else 'accepted'} {receipt.rows_accepted}",
+    ]
     for i in receipt.issues:
-        where = (f"{'第' if zh else 'row '}{i.row}{'行' if zh else ''} " if i.row else "")
+        where = f"{'第' if zh else 'row '}{i.row}{'行' if zh else ''} " if i.row else ""
         where += f"[{i.column}] " if i.column else ""
         mark = "错误" if i.severity == "error" else "提示"
         text = i.message_zh if zh else i.message_en
@@ -119,10 +144,22 @@ def cmd_submissions(args: argparse.Namespace) -> int:
     if args.type:
         m = m[m.submission_type == args.type]
     root = submissions_dir()
-    m = m.assign(path=[str(root / (p or q)) for p, q in zip(m.stored_path, m.original_path,
-                                                              strict=True)])
-    cols = ["submission_id", "submission_type", "agency_code", "jurisdiction_code", "period",
-            "status", "received_at", "rows", "supersedes", "original_filename", "path"]
+    m = m.assign(
+        path=[str(root / (p or q)) for p, q in zip(m.stored_path, m.original_path, strict=True)]
+    )
+    cols = [
+        "submission_id",
+        "submission_type",
+        "agency_code",
+        "jurisdiction_code",
+        "period",
+        "status",
+        "received_at",
+        "rows",
+        "supersedes",
+        "original_filename",
+        "path",
+    ]
     if args.format == "json":
         print(json.dumps(m[cols].to_dict(orient="records"), ensure_ascii=False, indent=2))
     else:
@@ -135,8 +172,11 @@ def cmd_template(args: argparse.Namespace) -> int:
     from weibao.submission_types import SUBMISSION_TYPES
 
     if args.type not in SUBMISSION_TYPES:
-        raise WeibaoError(f"未知的报送类型 {args.type}", f"unknown submission type {args.type}",
-                          "可选: " + ", ".join(SUBMISSION_TYPES))
+        raise WeibaoError(
+            f"未知的报送类型 {args.type}",
+            f"unknown submission type {args.type}",
+            "可选: " + ", ".join(SUBMISSION_TYPES),
+        )
     data = template_xlsx(args.type) if args.xlsx else template_csv(args.type)
     out = Path(args.output or f"{args.type}_模板.{'xlsx' if args.xlsx else 'csv'}")
     out.write_bytes(data)
@@ -151,12 +191,16 @@ def cmd_brief(args: argparse.Namespace) -> int:
     out = Path(args.output)
     kind = out.suffix.lower().lstrip(".")
     if kind not in FORMATS:
-        raise WeibaoError(f"无法识别的简报格式 {out.name}", f"unknown brief format: {out.name}",
-                          "输出文件名以 .xlsx 或 .pdf 结尾")
+        raise WeibaoError(
+            f"无法识别的简报格式 {out.name}",
+            f"unknown brief format: {out.name}",
+            "输出文件名以 .xlsx 或 .pdf 结尾",
+        )
     published = warehouse_path(args.warehouse)
     if not published.is_file():
         raise WeibaoError(
-            f"找不到已发布的数据文件 {published}", f"no published warehouse at {published}",
+            f"找不到已发布的数据文件 {published}",
+            f"no published warehouse at {published}",
             "先运行 weibao build(或 weibao demo 生成示例数据)",
         )
     make = brief_pdf if kind == "pdf" else brief_xlsx
@@ -176,38 +220,51 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="weibao", description=DESCRIPTION,
-                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _Parser(
+        prog="weibao", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_warehouse(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--warehouse", metavar="PATH",
-                        help="已发布的 DuckDB 文件 / published DuckDB file "
-                             "(默认 default: warehouse/weibao.duckdb, 或 or $WEIBAO_WAREHOUSE)")
+        sp.add_argument(
+            "--warehouse",
+            metavar="PATH",
+            help="已发布的 DuckDB 文件 / published DuckDB file "
+            "(默认 default: warehouse/weibao.duckdb, 或 or $WEIBAO_WAREHOUSE)",
+        )
 
     def with_server(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--host", default="127.0.0.1")
         sp.add_argument("--port", type=int, default=8501)
 
-    b = sub.add_parser("build", help="读取报送文件、运行 dbt build 并发布 / load, dbt build, publish",
-                       description="读取已接收的报送文件,运行 dbt build;全部检查通过后才替换已发布文件。"
-                                   " Loads accepted submissions, runs dbt build, publishes only if "
-                                   "every error-severity test passes.")
+    b = sub.add_parser(
+        "build",
+        help="读取报送文件、运行 dbt build 并发布 / load, dbt build, publish",
+        description="读取已接收的报送文件,运行 dbt build;全部检查通过后才替换已发布文件。"
+        " Loads accepted submissions, runs dbt build, publishes only if "
+        "every error-severity test passes.",
+    )
     with_warehouse(b)
     b.set_defaults(func=cmd_build)
 
-    d = sub.add_parser("demo", help="生成示例数据、构建并打开看板 / demo data, build, serve",
-                       description="如无示例报送则生成(固定随机种子),构建、发布,然后打开看板。"
-                                   " Generates demo submissions if missing, builds, publishes, "
-                                   "then serves the dashboard.")
+    d = sub.add_parser(
+        "demo",
+        help="生成示例数据、构建并打开看板 / demo data, build, serve",
+        description="如无示例报送则生成(固定随机种子),构建、发布,然后打开看板。"
+        " Generates demo submissions if missing, builds, publishes, "
+        "then serves the dashboard.",
+    )
     with_warehouse(d)
     with_server(d)
     d.add_argument("--no-serve", action="store_true", help="只构建不打开看板 / build only")
     d.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("serve", help="在 127.0.0.1:8501 打开看板 / serve the dashboard",
-                       description="用 Streamlit 打开看板,读取已发布的 DuckDB 文件。"
-                                   " Serves the Streamlit dashboard over the published file.")
+    s = sub.add_parser(
+        "serve",
+        help="在 127.0.0.1:8501 打开看板 / serve the dashboard",
+        description="用 Streamlit 打开看板,读取已发布的 DuckDB 文件。"
+        " Serves the Streamlit dashboard over the published file.",
+    )
     with_warehouse(s)
     with_server(s)
     s.set_defaults(func=cmd_serve)
@@ -215,9 +272,12 @@ def parser() -> argparse.ArgumentParser:
     from weibao.submission_types import SUBMISSION_TYPES
 
     types = ", ".join(SUBMISSION_TYPES)
-    u = sub.add_parser("submit", help="上报一个文件并取得回执 / submit a file, get a receipt",
-                       description="检查并保存一份报送文件。退出码: 0 已接收, 2 已退回, 1 用法或系统错误。"
-                                   " Exit codes: 0 accepted, 2 rejected, 1 usage or system error.")
+    u = sub.add_parser(
+        "submit",
+        help="上报一个文件并取得回执 / submit a file, get a receipt",
+        description="检查并保存一份报送文件。退出码: 0 已接收, 2 已退回, 1 用法或系统错误。"
+        " Exit codes: 0 accepted, 2 rejected, 1 usage or system error.",
+    )
     u.add_argument("file", metavar="FILE", help=".csv 或 .xlsx")
     u.add_argument("--type", required=True, help=f"报送类型 / submission type: {types}")
     u.add_argument("--unit", required=True, help="报送单位代码 / agency code, e.g. civil_affairs")
@@ -227,31 +287,48 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--lang", choices=["zh", "en"], default="zh")
     u.set_defaults(func=cmd_submit)
 
-    ls = sub.add_parser("submissions", help="列出报送清单 / list the submission manifest",
-                        description="列出所有报送(已接收和已退回)。 Lists every submission, "
-                                    "accepted and rejected.")
+    ls = sub.add_parser(
+        "submissions",
+        help="列出报送清单 / list the submission manifest",
+        description="列出所有报送(已接收和已退回)。 Lists every submission, accepted and rejected.",
+    )
     ls.add_argument("--type", help=f"只列此类型 / only this type: {types}")
     ls.add_argument("--format", choices=["text", "json"], default="text")
     ls.set_defaults(func=cmd_submissions)
 
-    tp = sub.add_parser("template", help="下载填报模板 / write a blank template",
-                        description="生成填报模板:CSV(中文表头)或 xlsx(数据表+说明表)。"
-                                    " Writes a blank template, CSV or xlsx.")
+    tp = sub.add_parser(
+        "template",
+        help="下载填报模板 / write a blank template",
+        description="生成填报模板:CSV(中文表头)或 xlsx(数据表+说明表)。"
+        " Writes a blank template, CSV or xlsx.",
+    )
     tp.add_argument("type", metavar="TYPE", help=types)
     tp.add_argument("--xlsx", action="store_true", help="xlsx 模板 / xlsx template")
     tp.add_argument("-o", "--output", metavar="FILE")
     tp.set_defaults(func=cmd_template)
 
-    br = sub.add_parser("brief", help="生成会议简报 / write the meeting brief (xlsx or PDF)",
-                        description="为全体会议生成简报:Excel(摘要、指标、督办清单、报送情况)或 A4 PDF"
-                                    "(需要 Chromium)。格式由输出文件后缀决定。 Writes the plenary "
-                                    "meeting brief as xlsx or an A4 PDF (needs Chromium); the format "
-                                    "follows the output file's suffix.")
-    br.add_argument("--jurisdiction", required=True, metavar="CODE",
-                    help="辖区区划代码 / jurisdiction code, e.g. 330483")
+    br = sub.add_parser(
+        "brief",
+        help="生成会议简报 / write the meeting brief (xlsx or PDF)",
+        description="为全体会议生成简报:Excel(摘要、指标、督办清单、报送情况)或 A4 PDF"
+        "(需要 Chromium)。格式由输出文件后缀决定。 Writes the plenary "
+        "meeting brief as xlsx or an A4 PDF (needs Chromium); the format "
+        "follows the output file's suffix.",
+    )
+    br.add_argument(
+        "--jurisdiction",
+        required=True,
+        metavar="CODE",
+        help="辖区区划代码 / jurisdiction code, e.g. 330483",
+    )
     br.add_argument("--year", required=True, type=int, help="年度 / year, e.g. 2022")
-    br.add_argument("-o", "--output", required=True, metavar="FILE",
-                    help="输出文件 / output file: FILE.xlsx 或 or FILE.pdf")
+    br.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="输出文件 / output file: FILE.xlsx 或 or FILE.pdf",
+    )
     br.add_argument("--lang", choices=["zh", "en"], default="zh")
     with_warehouse(br)
     br.set_defaults(func=cmd_brief)
@@ -274,8 +351,10 @@ def main(argv: list[str] | None = None) -> int:
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(f"--- {datetime.now().isoformat()} {sys.argv}\n{traceback.format_exc()}\n")
-        print(f"错误 / Error: 内部错误 / internal error: {exc}\n  详细信息已写入 / details in {log}",
-              file=sys.stderr)
+        print(
+            f"错误 / Error: 内部错误 / internal error: {exc}\n  详细信息已写入 / details in {log}",
+            file=sys.stderr,
+        )
         return 1
 
 

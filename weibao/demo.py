@@ -230,7 +230,11 @@ def _structure(county: str, seed: int) -> _Structure:
     inst_agency = agency_of[inst_sector]
     order = np.lexsort((inst_sector, inst_town, inst_agency))
     inst_town, inst_sector, inst_agency, big = (
-        inst_town[order], inst_sector[order], inst_agency[order], big[order])
+        inst_town[order],
+        inst_sector[order],
+        inst_agency[order],
+        big[order],
+    )
     n = len(inst_town)
     inst_code = np.empty(n, dtype=object)
     for agency, prefix in AGENCY_PREFIX.items():
@@ -262,12 +266,23 @@ def _structure(county: str, seed: int) -> _Structure:
         base = rng.uniform(1_050, 1_300)
         growth = rng.uniform(0.04, 0.07, 10)
     return _Structure(
-        county_eff=county_eff, town_eff=town_eff, lag_pen=lag_pen,
-        village_z=village_z, village_two=village_two, town_z=town_z, town_two=town_two,
-        inst_code=inst_code, inst_agency=inst_agency, inst_sector=inst_sector,
-        inst_town=inst_town, inst_size=inst_size, inst_eff=inst_eff,
-        inst_from=inst_from, inst_to=inst_to,
-        orphan_monthly_2021=float(base), orphan_growth=growth,
+        county_eff=county_eff,
+        town_eff=town_eff,
+        lag_pen=lag_pen,
+        village_z=village_z,
+        village_two=village_two,
+        town_z=town_z,
+        town_two=town_two,
+        inst_code=inst_code,
+        inst_agency=inst_agency,
+        inst_sector=inst_sector,
+        inst_town=inst_town,
+        inst_size=inst_size,
+        inst_eff=inst_eff,
+        inst_from=inst_from,
+        inst_to=inst_to,
+        orphan_monthly_2021=float(base),
+        orphan_growth=growth,
         scattered_ratio=float(rng.uniform(0.65, 0.75)),
         foster_base=float(rng.uniform(3, 25)),
     )
@@ -292,16 +307,22 @@ def _child_directors(county: str, year: int, seed: int) -> pd.DataFrame:
     c, st = _counties()[county], _structure(county, seed)
     rng = _rng(seed, county, year, _S_DIRECTORS)
     t = year - FIRST_YEAR
-    p = np.clip(0.86 + 0.03 * t + 0.8 * st.county_eff + st.town_eff[c.village_town]
-                - _lag(st, t)[c.village_town] + rng.normal(0, 0.01, len(c.villages)),
-                0.2, 0.998)
+    p = np.clip(
+        0.86
+        + 0.03 * t
+        + 0.8 * st.county_eff
+        + st.town_eff[c.village_town]
+        - _lag(st, t)[c.village_town]
+        + rng.normal(0, 0.01, len(c.villages)),
+        0.2,
+        0.998,
+    )
     has, u = _present(rng, st.village_z, p)
     if county == TONGXIANG and year == 2022:
         # calibrated: exactly this many villages without a director, a quarter of the
         # lagging township's villages among them, the rest where they are least likely
         lagging = st.lag_pen[c.village_town] > 0
-        n_lag = min(TONGXIANG_2022_VILLAGES_WITHOUT_DIRECTOR,
-                    math.ceil(0.25 * int(lagging.sum())))
+        n_lag = min(TONGXIANG_2022_VILLAGES_WITHOUT_DIRECTOR, math.ceil(0.25 * int(lagging.sum())))
         score = u - p
         has = np.ones(len(u), dtype=bool)
         lag_idx, other_idx = np.flatnonzero(lagging), np.flatnonzero(~lagging)
@@ -309,8 +330,7 @@ def _child_directors(county: str, year: int, seed: int) -> pd.DataFrame:
         rest = TONGXIANG_2022_VILLAGES_WITHOUT_DIRECTOR - n_lag
         has[other_idx[np.argsort(-score[other_idx], kind="stable")[:rest]]] = False
     count = np.where(has, 1 + st.village_two.astype(int), 0)
-    return pd.DataFrame({"org_unit_code": c.villages, "year": year,
-                         "child_director_count": count})
+    return pd.DataFrame({"org_unit_code": c.villages, "year": year, "child_director_count": count})
 
 
 def _child_supervisors(county: str, year: int, seed: int) -> pd.DataFrame:
@@ -320,8 +340,9 @@ def _child_supervisors(county: str, year: int, seed: int) -> pd.DataFrame:
     p = np.clip(0.84 + 0.04 * t + st.county_eff + st.town_eff - 1.5 * _lag(st, t), 0.1, 0.995)
     has, _ = _present(rng, st.town_z, p)
     count = np.where(has, 1 + st.town_two.astype(int), 0)
-    return pd.DataFrame({"org_unit_code": c.townships, "year": year,
-                         "child_supervisor_count": count})
+    return pd.DataFrame(
+        {"org_unit_code": c.townships, "year": year, "child_supervisor_count": count}
+    )
 
 
 def _staff_checks(county: str, year: int, seed: int) -> dict[str, pd.DataFrame]:
@@ -343,16 +364,18 @@ def _staff_checks(county: str, year: int, seed: int) -> dict[str, pd.DataFrame]:
     p_annual = np.clip(0.78 + 0.045 * t + base + rng.normal(0, 0.02, n) - 1.2 * lag, 0.2, 1.0)
     hires_checked = rng.binomial(new_hires, p_hire)
     staff_checked = rng.binomial(staff, p_annual)
-    frame = pd.DataFrame({
-        "institution_code": st.inst_code,
-        "org_unit_code": c.townships[st.inst_town],
-        "sector": np.array(SECTOR_LIST)[st.inst_sector],
-        "year": year,
-        "new_hires": new_hires,
-        "new_hires_checked": hires_checked,
-        "staff_in_post": staff,
-        "staff_checked": staff_checked,
-    })
+    frame = pd.DataFrame(
+        {
+            "institution_code": st.inst_code,
+            "org_unit_code": c.townships[st.inst_town],
+            "sector": np.array(SECTOR_LIST)[st.inst_sector],
+            "year": year,
+            "new_hires": new_hires,
+            "new_hires_checked": hires_checked,
+            "staff_in_post": staff,
+            "staff_checked": staff_checked,
+        }
+    )
     out = {}
     for agency in AGENCY_SECTORS:
         keep = active & (st.inst_agency == agency)
@@ -380,12 +403,16 @@ def _orphan_foster(county: str, year: int, seed: int) -> pd.DataFrame:
     families = int(np.clip(rng.poisson(st.foster_base * (1 + 0.04 * t)), 0, 40))
     p = float(np.clip(0.80 + 0.04 * t + st.county_eff + rng.normal(0, 0.03), 0.4, 1.0))
     compliant = int(rng.binomial(families, p))
-    return pd.DataFrame({
-        "org_unit_code": [county], "year": [year],
-        "orphan_centralized_standard": [centralized],
-        "orphan_scattered_standard": [scattered],
-        "foster_families": [families], "foster_families_compliant": [compliant],
-    })
+    return pd.DataFrame(
+        {
+            "org_unit_code": [county],
+            "year": [year],
+            "orphan_centralized_standard": [centralized],
+            "orphan_scattered_standard": [scattered],
+            "foster_families": [families],
+            "foster_families_compliant": [compliant],
+        }
+    )
 
 
 # --------------------------------------------------------------------------- writing
@@ -442,10 +469,20 @@ def _county_year(county: str, year: int, seed: int) -> list[_Pending]:
             # first version: the scattered standard copied from last year's form by mistake
             wrong = frame.copy()
             wrong["orphan_scattered_standard"] = _orphan_foster(
-                county, year - 1, seed).orphan_scattered_standard.iloc[0]
+                county, year - 1, seed
+            ).orphan_scattered_standard.iloc[0]
             out.append(_Pending(received, stype, agency, county, period, wrong, name + ".csv"))
-            out.append(_Pending(received + RESUBMISSION_DELAY, stype, agency, county, period,
-                                frame, name + "_更正.csv"))
+            out.append(
+                _Pending(
+                    received + RESUBMISSION_DELAY,
+                    stype,
+                    agency,
+                    county,
+                    period,
+                    frame,
+                    name + "_更正.csv",
+                )
+            )
             continue
         out.append(_Pending(received, stype, agency, county, period, frame, name + ".csv"))
     return out
@@ -462,10 +499,22 @@ def _county_year(county: str, year: int, seed: int) -> list[_Pending]:
 # six types' files and receipt times are exactly what they were before these types existed.
 
 GENERIC_TYPES = (
-    "protection_stations", "child_homes", "childcare_places", "rehab_institutions",
-    "service_stations", "smart_campuses", "family_education", "school_family_education",
-    "after_school_services", "left_behind_carers", "orphan_guardianship", "school_psychology",
-    "social_organisations", "school_surroundings", "venue_licensing", "committee_meetings",
+    "protection_stations",
+    "child_homes",
+    "childcare_places",
+    "rehab_institutions",
+    "service_stations",
+    "smart_campuses",
+    "family_education",
+    "school_family_education",
+    "after_school_services",
+    "left_behind_carers",
+    "orphan_guardianship",
+    "school_psychology",
+    "social_organisations",
+    "school_surroundings",
+    "venue_licensing",
+    "committee_meetings",
     "medical_rehab_items",
 )
 _S_GENERIC = {code: 100 + i for i, code in enumerate(GENERIC_TYPES)}
@@ -557,24 +606,43 @@ TASKS_CSV = REFERENCE_DIR / "tasks.csv"
 AGENCIES_CSV = REFERENCE_DIR / "agencies.csv"
 _TASK_NOTES = {
     "not_started": ("已列入工作计划,待下季度启动", "正在制定实施方案,尚未启动"),
-    "in_progress": ("按计划推进,已完成阶段性工作", "已召开专题会议部署,正在组织实施",
-                    "正在推进,进度符合计划要求", "已印发工作方案,各项措施逐步落实"),
+    "in_progress": (
+        "按计划推进,已完成阶段性工作",
+        "已召开专题会议部署,正在组织实施",
+        "正在推进,进度符合计划要求",
+        "已印发工作方案,各项措施逐步落实",
+    ),
     "done": ("已按要求完成,相关资料已归档", "任务已完成,形成工作总结报未保办"),
-    "lagging": ("受经费未到位影响,进度滞后,下季度加快推进", "部门协调不够顺畅,进度滞后,已列入督办",
-                "工作力量不足,尚未达到序时进度"),
+    "lagging": (
+        "受经费未到位影响,进度滞后,下季度加快推进",
+        "部门协调不够顺畅,进度滞后,已列入督办",
+        "工作力量不足,尚未达到序时进度",
+    ),
 }
 
 
-def _unit_p(trend: FlagTrend, t: int, eff: np.ndarray | float, lag: np.ndarray | float
-            ) -> np.ndarray:
+def _unit_p(
+    trend: FlagTrend, t: int, eff: np.ndarray | float, lag: np.ndarray | float
+) -> np.ndarray:
     """Probability per unit in year index t (0 = 2021): the trend line, shifted by effects."""
     base = trend.p2021 + (trend.p2025 - trend.p2021) * min(max(t, 0), 4) / 4
-    return np.clip(base + trend.spread * (np.asarray(eff) - 1.5 * np.asarray(lag)), 0.0, 0.999
-                   if trend.p2025 < 1 else 1.0)
+    return np.clip(
+        base + trend.spread * (np.asarray(eff) - 1.5 * np.asarray(lag)),
+        0.0,
+        0.999 if trend.p2025 < 1 else 1.0,
+    )
 
 
-def _flag_column(code: str, column: str, county: str, year: int, seed: int,
-                 eff: np.ndarray, lag_of: Callable[[int], np.ndarray], n: int) -> np.ndarray:
+def _flag_column(
+    code: str,
+    column: str,
+    county: str,
+    year: int,
+    seed: int,
+    eff: np.ndarray,
+    lag_of: Callable[[int], np.ndarray],
+    n: int,
+) -> np.ndarray:
     """0/1 per unit. Stock flags compare a persistent uniform with the rising probability, so a
     unit keeps its flag once it has it; activity flags jitter the uniform from year to year."""
     trend = FLAG_TRENDS[(code, column)]
@@ -590,7 +658,7 @@ def _exactly(score: np.ndarray, k: int, last: np.ndarray | None = None) -> np.nd
     """0/1 with exactly k ones, at the lowest scores (units in `last` come last)."""
     key = score + (0 if last is None else 10.0 * last)
     out = np.zeros(len(score), dtype=np.int64)
-    out[np.argsort(key, kind="stable")[:max(0, min(k, len(score)))]] = 1
+    out[np.argsort(key, kind="stable")[: max(0, min(k, len(score)))]] = 1
     return out
 
 
@@ -609,25 +677,33 @@ def _township_inputs(county: str, seed: int):
     return c, st, st.county_eff + st.town_eff, (lambda t: _lag(st, t))
 
 
-def _institution_frame(county: str, year: int, seed: int, code: str, sectors: Sequence[str],
-                       with_sector: bool) -> pd.DataFrame:
+def _institution_frame(
+    county: str, year: int, seed: int, code: str, sectors: Sequence[str], with_sector: bool
+) -> pd.DataFrame:
     """One row per institution of the sectors active in the year: the same institutions and
     codes as the staff checks (education's JY-..., health's WJ-...)."""
     c, st = _counties()[county], _structure(county, seed)
     wanted = np.isin(st.inst_sector, [SECTOR_LIST.index(s) for s in sectors])
     idx = np.flatnonzero(wanted & (st.inst_from <= year) & (year <= st.inst_to))
-    frame = {"institution_code": st.inst_code[idx],
-             "org_unit_code": c.townships[st.inst_town[idx]]}
+    frame = {"institution_code": st.inst_code[idx], "org_unit_code": c.townships[st.inst_town[idx]]}
     if with_sector:
         frame["sector"] = np.array(SECTOR_LIST)[st.inst_sector[idx]]
     frame["year"] = year
     # flags are drawn over all the county's institutions so a school keeps its own draw
     n_all = len(st.inst_code)
     eff_all = st.county_eff + st.town_eff[st.inst_town] + st.inst_eff
-    for (tcode, column) in FLAG_TRENDS:
+    for tcode, column in FLAG_TRENDS:
         if tcode == code:
-            flags = _flag_column(code, column, county, year, seed, eff_all,
-                                 lambda t: _lag(st, t)[st.inst_town], n_all)
+            flags = _flag_column(
+                code,
+                column,
+                county,
+                year,
+                seed,
+                eff_all,
+                lambda t: _lag(st, t)[st.inst_town],
+                n_all,
+            )
             frame[column] = flags[idx]
     return pd.DataFrame(frame)
 
@@ -638,8 +714,9 @@ def _protection_stations(county: str, year: int, seed: int) -> pd.DataFrame:
         u = _persistent_u(county, seed, "protection_stations", len(c.townships))
         has = _exactly(u, TONGXIANG_STATIONS[year], last=st.lag_pen > 0)
     else:
-        has = _flag_column("protection_stations", "has_station", county, year, seed, eff, lag_of,
-                           len(c.townships))
+        has = _flag_column(
+            "protection_stations", "has_station", county, year, seed, eff, lag_of, len(c.townships)
+        )
     return pd.DataFrame({"org_unit_code": c.townships, "year": year, "has_station": has})
 
 
@@ -664,8 +741,9 @@ def _model_homes_stock(county: str, year: int, seed: int) -> np.ndarray:
         starts = np.searchsorted(c.village_town[order], c.village_town[order], side="left")
         rank[order] = np.arange(len(u)) - starts
         return (rank < k[c.village_town]).astype(np.int64)
-    return _flag_column("child_homes", "has_model_home", county, year, seed, eff, lag_of,
-                        len(c.villages))
+    return _flag_column(
+        "child_homes", "has_model_home", county, year, seed, eff, lag_of, len(c.villages)
+    )
 
 
 def _child_homes(county: str, year: int, seed: int) -> pd.DataFrame:
@@ -677,12 +755,20 @@ def _child_homes(county: str, year: int, seed: int) -> pd.DataFrame:
     named = has * (1 - before)
     u_city = _persistent_u(county, seed, "child_homes", len(has), 2)
     if county == TONGXIANG and year == 2022:
-        by_city = named * _exactly(np.where(named == 1, u_city, 2.0),
-                                   TONGXIANG_2022_MODEL_HOMES_CITY_NAMED)
+        by_city = named * _exactly(
+            np.where(named == 1, u_city, 2.0), TONGXIANG_2022_MODEL_HOMES_CITY_NAMED
+        )
     else:
         by_city = named * (u_city < 0.25)
-    return pd.DataFrame({"org_unit_code": c.villages, "year": year, "has_model_home": has,
-                         "titled_this_year": named, "titled_by_city": by_city})
+    return pd.DataFrame(
+        {
+            "org_unit_code": c.villages,
+            "year": year,
+            "has_model_home": has,
+            "titled_this_year": named,
+            "titled_by_city": by_city,
+        }
+    )
 
 
 def _population(county: str, year: int, seed: int) -> int:
@@ -708,8 +794,14 @@ def _childcare_places(county: str, year: int, seed: int) -> pd.DataFrame:
         jitter = _rng(seed, county, year, _S_GENERIC["childcare_places"]).normal(0, 0.04)
         per_thousand = start + gain * (year - FIRST_YEAR) + jitter
     places = int(round(per_thousand * population / 1000))
-    return pd.DataFrame({"org_unit_code": [county], "year": [year],
-                         "childcare_places": [places], "resident_population": [population]})
+    return pd.DataFrame(
+        {
+            "org_unit_code": [county],
+            "year": [year],
+            "childcare_places": [places],
+            "resident_population": [population],
+        }
+    )
 
 
 def _rehab_institutions(county: str, year: int, seed: int) -> pd.DataFrame:
@@ -728,8 +820,14 @@ def _rehab_institutions(county: str, year: int, seed: int) -> pd.DataFrame:
         trend = FLAG_TRENDS[("rehab_institutions", "under_agreement")]
         u = _persistent_u(county, seed, "rehab_institutions", n)
         under = (u < _unit_p(trend, year - FIRST_YEAR, st.county_eff, 0.0)).astype(np.int64)
-    return pd.DataFrame({"institution_code": codes[active], "org_unit_code": c.townships[town][active],
-                         "year": year, "under_agreement": under[active]})
+    return pd.DataFrame(
+        {
+            "institution_code": codes[active],
+            "org_unit_code": c.townships[town][active],
+            "year": year,
+            "under_agreement": under[active],
+        }
+    )
 
 
 def _service_stations(county: str, year: int, seed: int) -> pd.DataFrame:
@@ -741,21 +839,37 @@ def _service_stations(county: str, year: int, seed: int) -> pd.DataFrame:
         has_town = _exactly(u_town, TONGXIANG_SERVICE_TOWNSHIPS[year], last=st.lag_pen > 0)
         has_vill = _exactly(u_vill, TONGXIANG_SERVICE_VILLAGES[year])
     else:
-        has_town = _flag_column("service_stations", "has_township_station", county, year, seed,
-                                eff, lag_of, len(c.townships))
+        has_town = _flag_column(
+            "service_stations",
+            "has_township_station",
+            county,
+            year,
+            seed,
+            eff,
+            lag_of,
+            len(c.townships),
+        )
         t = max(0, year - FIRST_YEAR)
         share = np.clip(0.01 + 0.035 * t + st.county_eff - _lag(st, t) * 0.2, 0, 0.5)
         has_vill = (u_vill < share[c.village_town]).astype(np.int64)
-    with_station = np.bincount(c.village_town, weights=has_vill,
-                               minlength=len(c.townships)).astype(np.int64)
-    return pd.DataFrame({"org_unit_code": c.townships, "year": year,
-                         "has_township_station": has_town, "villages": n_town,
-                         "villages_with_station": with_station})
+    with_station = np.bincount(c.village_town, weights=has_vill, minlength=len(c.townships)).astype(
+        np.int64
+    )
+    return pd.DataFrame(
+        {
+            "org_unit_code": c.townships,
+            "year": year,
+            "has_township_station": has_town,
+            "villages": n_town,
+            "villages_with_station": with_station,
+        }
+    )
 
 
 def _smart_campuses(county: str, year: int, seed: int) -> pd.DataFrame:
-    frame = _institution_frame(county, year, seed, "smart_campuses", ("school", "kindergarten"),
-                               with_sector=True)
+    frame = _institution_frame(
+        county, year, seed, "smart_campuses", ("school", "kindergarten"), with_sector=True
+    )
     if county == TONGXIANG and year in TONGXIANG_SMART_CAMPUS_SHARE:
         st = _structure(county, seed)
         u = _persistent_u(county, seed, "smart_campuses", len(st.inst_code))
@@ -767,13 +881,15 @@ def _smart_campuses(county: str, year: int, seed: int) -> pd.DataFrame:
 
 def _family_education(county: str, year: int, seed: int) -> pd.DataFrame:
     c, st, eff, lag_of = _village_inputs(county, seed)
-    held = _flag_column("family_education", "guidance_held", county, year, seed, eff, lag_of,
-                        len(c.villages))
+    held = _flag_column(
+        "family_education", "guidance_held", county, year, seed, eff, lag_of, len(c.villages)
+    )
     return pd.DataFrame({"org_unit_code": c.villages, "year": year, "guidance_held": held})
 
 
-def _binomial_share(code: str, column: str, county: str, year: int, seed: int,
-                    totals: np.ndarray, eff, lag) -> np.ndarray:
+def _binomial_share(
+    code: str, column: str, county: str, year: int, seed: int, totals: np.ndarray, eff, lag
+) -> np.ndarray:
     trend = COUNT_TRENDS[(code, column)]
     rng = _rng(seed, county, year, _S_GENERIC[code], list(COUNT_TRENDS).index((code, column)))
     p = _unit_p(trend, year - FIRST_YEAR, eff, lag)
@@ -785,34 +901,60 @@ def _left_behind_carers(county: str, year: int, seed: int) -> pd.DataFrame:
     falling over the years), children entrusted to someone other than their guardian."""
     c, st, eff, lag_of = _village_inputs(county, seed)
     t = year - FIRST_YEAR
-    survey = _flag_column("left_behind_carers", "survey_done", county, year, seed, eff, lag_of,
-                          len(c.villages))
+    survey = _flag_column(
+        "left_behind_carers", "survey_done", county, year, seed, eff, lag_of, len(c.villages)
+    )
     rng = _rng(seed, county, year, _S_GENERIC["left_behind_carers"])
     size = {"33": 1.5, "35": 5.0}.get(c.province, 7.5)
     lam = np.where(c.village_is_community, 0.6, size) * (1 - 0.04 * t)
     left_behind = rng.poisson(lam).astype(np.int64)
     entrusted = rng.binomial(left_behind, 0.35).astype(np.int64)
     lag = lag_of(t)
-    agreements = _binomial_share("left_behind_carers", "entrusted_agreements", county, year, seed,
-                                 entrusted, eff, lag)
-    with_carer = _binomial_share("left_behind_carers", "left_behind_with_carer", county, year,
-                                 seed, left_behind, eff, lag)
-    return pd.DataFrame({"org_unit_code": c.villages, "year": year, "survey_done": survey,
-                         "entrusted_children": entrusted, "entrusted_agreements": agreements,
-                         "left_behind_children": left_behind,
-                         "left_behind_with_carer": with_carer})
+    agreements = _binomial_share(
+        "left_behind_carers", "entrusted_agreements", county, year, seed, entrusted, eff, lag
+    )
+    with_carer = _binomial_share(
+        "left_behind_carers", "left_behind_with_carer", county, year, seed, left_behind, eff, lag
+    )
+    return pd.DataFrame(
+        {
+            "org_unit_code": c.villages,
+            "year": year,
+            "survey_done": survey,
+            "entrusted_children": entrusted,
+            "entrusted_agreements": agreements,
+            "left_behind_children": left_behind,
+            "left_behind_with_carer": with_carer,
+        }
+    )
 
 
 def _orphan_guardianship(county: str, year: int, seed: int) -> pd.DataFrame:
     c, st, eff, lag_of = _township_inputs(county, seed)
     n_town = np.bincount(c.village_town, minlength=len(c.townships))
     base = _rng(seed, county, _S_GENERIC["orphan_guardianship"], 1).poisson(0.25 * n_town + 0.5)
-    drift = _rng(seed, county, year, _S_GENERIC["orphan_guardianship"], 1).integers(-1, 2, len(base))
+    drift = _rng(seed, county, year, _S_GENERIC["orphan_guardianship"], 1).integers(
+        -1, 2, len(base)
+    )
     orphans = np.maximum(0, base + drift).astype(np.int64)
-    signed = _binomial_share("orphan_guardianship", "letters_signed", county, year, seed, orphans,
-                             eff, lag_of(year - FIRST_YEAR))
-    return pd.DataFrame({"org_unit_code": c.townships, "year": year,
-                         "scattered_orphans": orphans, "letters_signed": signed})
+    signed = _binomial_share(
+        "orphan_guardianship",
+        "letters_signed",
+        county,
+        year,
+        seed,
+        orphans,
+        eff,
+        lag_of(year - FIRST_YEAR),
+    )
+    return pd.DataFrame(
+        {
+            "org_unit_code": c.townships,
+            "year": year,
+            "scattered_orphans": orphans,
+            "letters_signed": signed,
+        }
+    )
 
 
 def _social_organisations(county: str, year: int, seed: int) -> pd.DataFrame:
@@ -821,26 +963,41 @@ def _social_organisations(county: str, year: int, seed: int) -> pd.DataFrame:
     else:
         rng = _rng(seed, county, _S_GENERIC["social_organisations"], 1)
         start, founded = int(rng.integers(0, 3)), rng.random(4) < 0.35
-        n = start + int(founded[:max(0, year - FIRST_YEAR)].sum())
+        n = start + int(founded[: max(0, year - FIRST_YEAR)].sum())
     return pd.DataFrame({"org_unit_code": [county], "year": [year], "organisations": [n]})
 
 
 def _school_surroundings(county: str, year: int, seed: int) -> dict[str, pd.DataFrame]:
-    frame = _institution_frame(county, year, seed, "school_surroundings",
-                               ("school", "kindergarten", "childcare"), with_sector=True)
+    frame = _institution_frame(
+        county,
+        year,
+        seed,
+        "school_surroundings",
+        ("school", "kindergarten", "childcare"),
+        with_sector=True,
+    )
     health = frame.sector.eq("childcare")
-    return {"education": frame[~health].reset_index(drop=True),
-            "health": frame[health].reset_index(drop=True)}
+    return {
+        "education": frame[~health].reset_index(drop=True),
+        "health": frame[health].reset_index(drop=True),
+    }
 
 
 def _venue_licensing(county: str, year: int, seed: int) -> pd.DataFrame:
     st = _structure(county, seed)
     rng = _rng(seed, county, year, _S_GENERIC["venue_licensing"])
     venues = np.array([1 + rng.poisson(3.0 * (1 - 0.08 * (year - FIRST_YEAR)))], dtype=np.int64)
-    compliant = _binomial_share("venue_licensing", "new_venues_compliant", county, year, seed,
-                                venues, st.county_eff, 0.0)
-    return pd.DataFrame({"org_unit_code": [county], "year": [year], "new_venues": venues,
-                         "new_venues_compliant": compliant})
+    compliant = _binomial_share(
+        "venue_licensing", "new_venues_compliant", county, year, seed, venues, st.county_eff, 0.0
+    )
+    return pd.DataFrame(
+        {
+            "org_unit_code": [county],
+            "year": [year],
+            "new_venues": venues,
+            "new_venues_compliant": compliant,
+        }
+    )
 
 
 def _medical_rehab_items(county: str, year: int, seed: int) -> pd.DataFrame:
@@ -867,9 +1024,18 @@ def _committee_meetings(county: str, year: int, seed: int) -> list[pd.DataFrame]
     lagging = bool((st.lag_pen > 0).any()) and t <= 1
     total = int(rng.poisson(1.0 + 0.3 * t)) + (0 if lagging or rng.random() < 0.1 else 1)
     office = _meetings_by_quarter(rng, total)
-    return [pd.DataFrame({"org_unit_code": [county], "year": [year], "quarter": [q],
-                          "office_meetings": [int(office[q - 1])], "plenary_meetings": [0]})
-            for q in range(1, 5)]
+    return [
+        pd.DataFrame(
+            {
+                "org_unit_code": [county],
+                "year": [year],
+                "quarter": [q],
+                "office_meetings": [int(office[q - 1])],
+                "plenary_meetings": [0],
+            }
+        )
+        for q in range(1, 5)
+    ]
 
 
 def _joint_conference_meetings(year: int, seed: int) -> list[pd.DataFrame]:
@@ -877,10 +1043,18 @@ def _joint_conference_meetings(year: int, seed: int) -> list[pd.DataFrame]:
     rng = _rng(seed, FUJIAN, year, _S_JURISDICTION)
     office = _meetings_by_quarter(rng, 2 + int(rng.integers(0, 2)))
     plenary_q = FUJIAN_PLENARY_QUARTER.get(year, 2)
-    return [pd.DataFrame({"org_unit_code": [FUJIAN], "year": [year], "quarter": [q],
-                          "office_meetings": [int(office[q - 1])],
-                          "plenary_meetings": [int(plenary_q is not None and q >= plenary_q)]})
-            for q in range(1, 5)]
+    return [
+        pd.DataFrame(
+            {
+                "org_unit_code": [FUJIAN],
+                "year": [year],
+                "quarter": [q],
+                "office_meetings": [int(office[q - 1])],
+                "plenary_meetings": [int(plenary_q is not None and q >= plenary_q)],
+            }
+        )
+        for q in range(1, 5)
+    ]
 
 
 def _received_after(rng: np.random.Generator, end: datetime) -> datetime:
@@ -903,16 +1077,18 @@ def _agency_zh() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _unit_names() -> dict[str, str]:
-    ou = pd.read_csv(ORG_UNITS_CSV, dtype=str, keep_default_na=False,
-                     usecols=["code", "name", "level"])
+    ou = pd.read_csv(
+        ORG_UNITS_CSV, dtype=str, keep_default_na=False, usecols=["code", "name", "level"]
+    )
     ou = ou[ou.level.isin(["province", "city", "county"])]
     return dict(zip(ou.code, ou.name, strict=True))
 
 
 def _pending(rng, end, stype, agency, jurisdiction, period, frame) -> _Pending:
     received = _received_after(rng, end)
-    name = (f"{_unit_names()[jurisdiction]}_{_agency_zh()[agency]}_{TYPE_SHORT_ZH[stype]}_"
-            f"{period}.csv")
+    name = (
+        f"{_unit_names()[jurisdiction]}_{_agency_zh()[agency]}_{TYPE_SHORT_ZH[stype]}_{period}.csv"
+    )
     return _Pending(received, stype, agency, jurisdiction, period, frame, name)
 
 
@@ -928,32 +1104,56 @@ def _generic_county_year(county: str, year: int, seed: int) -> list[_Pending]:
         ("service_stations", "womens_federation", _service_stations),
         ("smart_campuses", "education", _smart_campuses),
         ("family_education", "womens_federation", _family_education),
-        ("school_family_education", "education",
-         lambda c, y, s: _institution_frame(c, y, s, "school_family_education",
-                                            ("school", "kindergarten"), with_sector=True)),
-        ("after_school_services", "education",
-         lambda c, y, s: _institution_frame(c, y, s, "after_school_services", ("school",),
-                                            with_sector=False)),
+        (
+            "school_family_education",
+            "education",
+            lambda c, y, s: _institution_frame(
+                c, y, s, "school_family_education", ("school", "kindergarten"), with_sector=True
+            ),
+        ),
+        (
+            "after_school_services",
+            "education",
+            lambda c, y, s: _institution_frame(
+                c, y, s, "after_school_services", ("school",), with_sector=False
+            ),
+        ),
         ("left_behind_carers", "civil_affairs", _left_behind_carers),
         ("orphan_guardianship", "civil_affairs", _orphan_guardianship),
-        ("school_psychology", "education",
-         lambda c, y, s: _institution_frame(c, y, s, "school_psychology", ("school",),
-                                            with_sector=False)),
+        (
+            "school_psychology",
+            "education",
+            lambda c, y, s: _institution_frame(
+                c, y, s, "school_psychology", ("school",), with_sector=False
+            ),
+        ),
         ("social_organisations", "civil_affairs", _social_organisations),
         ("school_surroundings", "education", lambda c, y, s: surroundings["education"]),
         ("school_surroundings", "health", lambda c, y, s: surroundings["health"]),
         ("venue_licensing", "culture_tourism", _venue_licensing),
         ("medical_rehab_items", "healthcare_security", _medical_rehab_items),
     ]
-    out = [_pending(rng, end, stype, agency, county, str(year), make(county, year, seed))
-           for stype, agency, make in annual]
+    out = [
+        _pending(rng, end, stype, agency, county, str(year), make(county, year, seed))
+        for stype, agency, make in annual
+    ]
     for q, frame in enumerate(_committee_meetings(county, year, seed), start=1):
-        out.append(_pending(rng, _quarter_end(year, q), "committee_meetings", "civil_affairs",
-                            county, f"{year}Q{q}", frame))
+        out.append(
+            _pending(
+                rng,
+                _quarter_end(year, q),
+                "committee_meetings",
+                "civil_affairs",
+                county,
+                f"{year}Q{q}",
+                frame,
+            )
+        )
     # An agency with no institutions of a type still reports: a header-only file, which intake
     # accepts as "nothing to report" (W_NO_ROWS), so it counts as received.
-    return [p for p in out
-            if len(p.frame) or SUBMISSION_TYPES[p.submission_type].level == "institution"]
+    return [
+        p for p in out if len(p.frame) or SUBMISSION_TYPES[p.submission_type].level == "institution"
+    ]
 
 
 # --------------------------------------------------------------------------- task progress
@@ -989,8 +1189,12 @@ def _task_progress(jurisdiction: str, year: int, seed: int) -> list[_Pending]:
     row per task it is named for, submitted by the unit's agency for the task's jurisdiction."""
     tasks = _tasks()
     tasks = tasks[(tasks.jurisdiction_code == jurisdiction) & (tasks.responsible_units != "")]
-    rows = [(unit.split(".", 1)[1], task.task_id) for task in tasks.itertuples()
-            if _task_reported(int(task.year), year) for unit in task.responsible_units.split(";")]
+    rows = [
+        (unit.split(".", 1)[1], task.task_id)
+        for task in tasks.itertuples()
+        if _task_reported(int(task.year), year)
+        for unit in task.responsible_units.split(";")
+    ]
     if not rows:
         return []
     frame = pd.DataFrame(rows, columns=["agency", "task_id"]).drop_duplicates()
@@ -998,18 +1202,37 @@ def _task_progress(jurisdiction: str, year: int, seed: int) -> list[_Pending]:
     rng = _rng(seed, jurisdiction, year, _S_TASKS)
     status = _task_statuses(rng, len(frame))
     pick = rng.integers(0, 12, status.shape)
-    notes = np.array([[_TASK_NOTES[s][k % len(_TASK_NOTES[s])] for s, k in zip(srow, krow,
-                                                                                strict=True)]
-                      for srow, krow in zip(status, pick, strict=True)], dtype=object)
+    notes = np.array(
+        [
+            [_TASK_NOTES[s][k % len(_TASK_NOTES[s])] for s, k in zip(srow, krow, strict=True)]
+            for srow, krow in zip(status, pick, strict=True)
+        ],
+        dtype=object,
+    )
     receipt = _rng(seed, jurisdiction, year, _S_TASKS, 1)
     out = []
     for agency, part in frame.groupby("agency", sort=True):
         for q in range(1, 5):
-            data = pd.DataFrame({"task_id": part.task_id.to_numpy(), "year": year, "quarter": q,
-                                 "status": status[part.index, q - 1],
-                                 "note": notes[part.index, q - 1]})
-            out.append(_pending(receipt, _quarter_end(year, q), "task_progress", agency,
-                                jurisdiction, f"{year}Q{q}", data))
+            data = pd.DataFrame(
+                {
+                    "task_id": part.task_id.to_numpy(),
+                    "year": year,
+                    "quarter": q,
+                    "status": status[part.index, q - 1],
+                    "note": notes[part.index, q - 1],
+                }
+            )
+            out.append(
+                _pending(
+                    receipt,
+                    _quarter_end(year, q),
+                    "task_progress",
+                    agency,
+                    jurisdiction,
+                    f"{year}Q{q}",
+                    data,
+                )
+            )
     return out
 
 
@@ -1025,9 +1248,18 @@ def _jurisdiction_year(jurisdiction: str, year: int, seed: int) -> list[_Pending
     if jurisdiction != FUJIAN:
         return []
     rng = _rng(seed, jurisdiction, year, _S_GENERIC_RECEIPT)
-    return [_pending(rng, _quarter_end(year, q), "committee_meetings", "civil_affairs",
-                     jurisdiction, f"{year}Q{q}", frame)
-            for q, frame in enumerate(_joint_conference_meetings(year, seed), start=1)]
+    return [
+        _pending(
+            rng,
+            _quarter_end(year, q),
+            "committee_meetings",
+            "civil_affairs",
+            jurisdiction,
+            f"{year}Q{q}",
+            frame,
+        )
+        for q, frame in enumerate(_joint_conference_meetings(year, seed), start=1)
+    ]
 
 
 class _OsWithoutFsync:
@@ -1107,15 +1339,27 @@ def _years_pending(years: list[int], wanted: list[str], seed: int):
         yield from pool.map(_year_pending, years, [wanted] * len(years), [seed] * len(years))
 
 
-def _write(root: Path, wanted: list[str], years: Sequence[int], seed: int,
-           progress: Callable[[str], None] | None, existing: set[str]) -> int:
+def _write(
+    root: Path,
+    wanted: list[str],
+    years: Sequence[int],
+    seed: int,
+    progress: Callable[[str], None] | None,
+    existing: set[str],
+) -> int:
     written = 0
     years = sorted(set(int(y) for y in years))
     for year, pending in zip(years, _years_pending(years, wanted, seed), strict=True):
         for p, original in pending:
             received_iso = p.received_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-            sid = make_submission_id(p.submission_type, p.county, p.agency, p.period,
-                                     received_iso, hashlib.sha256(original).hexdigest())
+            sid = make_submission_id(
+                p.submission_type,
+                p.county,
+                p.agency,
+                p.period,
+                received_iso,
+                hashlib.sha256(original).hexdigest(),
+            )
             if sid in existing:
                 continue
             accept(

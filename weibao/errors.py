@@ -6,7 +6,9 @@ from __future__ import annotations
 class WeibaoError(Exception):
     """An error a user can act on. `hint_zh` says how to fix it."""
 
-    def __init__(self, message_zh: str, message_en: str, hint_zh: str = "", details: list[str] | None = None):
+    def __init__(
+        self, message_zh: str, message_en: str, hint_zh: str = "", details: list[str] | None = None
+    ):
         super().__init__(message_en)
         self.message_zh = message_zh
         self.message_en = message_en

@@ -17,7 +17,10 @@ from weibao.store import MANIFEST, MANIFEST_COLUMNS
 from weibao.submission_types import SUBMISSION_TYPES
 
 RAW_SCHEMA = "raw"
-_MANIFEST_TYPES = {c: "VARCHAR" for c in MANIFEST_COLUMNS} | {"rows": "BIGINT", "is_demo": "BOOLEAN"}
+_MANIFEST_TYPES = {c: "VARCHAR" for c in MANIFEST_COLUMNS} | {
+    "rows": "BIGINT",
+    "is_demo": "BOOLEAN",
+}
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,16 @@ def load_submissions(con: duckdb.DuckDBPyConnection, root: Path | None = None) -
                 f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
                 f"columns = {_columns_literal(types)})"
             )
-            con.execute(f"create or replace table {RAW_SCHEMA}.{code} as "
-                        f"select * exclude (filename) from ({select})")
+            con.execute(
+                f"create or replace table {RAW_SCHEMA}.{code} as "
+                f"select * exclude (filename) from ({select})"
+            )
         else:
             cols = ", ".join(f"cast(null as {t}) as {c}" for c, t in types.items())
-            con.execute(f"create or replace table {RAW_SCHEMA}.{code} as "
-                        f"select {cols}, cast(null as varchar) as submission_id where false")
+            con.execute(
+                f"create or replace table {RAW_SCHEMA}.{code} as "
+                f"select {cols}, cast(null as varchar) as submission_id where false"
+            )
         rows[code] = con.execute(f"select count(*) from {RAW_SCHEMA}.{code}").fetchone()[0]
     rows["indicator_measures"] = _unpivot_measures(con)
     n = con.execute(f"select count(*) from {RAW_SCHEMA}.submission_manifest").fetchone()[0]
@@ -97,8 +104,11 @@ def _unpivot_measures(con: duckdb.DuckDBPyConnection) -> int:
         names = {c.name for c in stype.columns}
         quarter = "cast(quarter as integer)" if "quarter" in names else "cast(null as integer)"
         for m in stype.measures:
-            denominator = "null" if m.denominator is None else (
-                "1" if m.denominator == "1" else m.denominator)
+            denominator = (
+                "null"
+                if m.denominator is None
+                else ("1" if m.denominator == "1" else m.denominator)
+            )
             selects.append(
                 f"select submission_id, {_quote(code)} as submission_type, "
                 f"{_quote(m.indicator_code)} as indicator_code, org_unit_code, "
@@ -114,6 +124,7 @@ def _unpivot_measures(con: duckdb.DuckDBPyConnection) -> int:
             "as org_unit_code, cast(null as integer) as year, cast(null as integer) as quarter, "
             "cast(null as bigint) as numerator, cast(null as bigint) as denominator where false"
         )
-    con.execute(f"create or replace table {RAW_SCHEMA}.indicator_measures as "
-                + " union all ".join(selects))
+    con.execute(
+        f"create or replace table {RAW_SCHEMA}.indicator_measures as " + " union all ".join(selects)
+    )
     return con.execute(f"select count(*) from {RAW_SCHEMA}.indicator_measures").fetchone()[0]

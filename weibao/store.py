@@ -109,8 +109,9 @@ def read_manifest(root: Path | None = None) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def make_submission_id(submission_type: str, jurisdiction: str, agency: str, period: str,
-                       received_at: str, sha256: str) -> str:
+def make_submission_id(
+    submission_type: str, jurisdiction: str, agency: str, period: str, received_at: str, sha256: str
+) -> str:
     digest = hashlib.sha256(
         "|".join([submission_type, jurisdiction, agency, period, received_at, sha256]).encode()
     ).hexdigest()[:10]
@@ -143,8 +144,9 @@ def accept(
     received = (received_at or datetime.now(UTC)).astimezone(UTC)
     received_iso = received.strftime("%Y-%m-%dT%H:%M:%SZ")
     sha = hashlib.sha256(original).hexdigest()
-    sid = make_submission_id(submission_type, jurisdiction_code, agency_code, period,
-                             received_iso, sha)
+    sid = make_submission_id(
+        submission_type, jurisdiction_code, agency_code, period, received_iso, sha
+    )
     ext = Path(original_filename).suffix.lower() or ".csv"
     stored = Path(submission_type) / period / f"{sid}.csv"
     orig = Path("originals") / submission_type / period / f"{sid}{ext}"
@@ -154,8 +156,14 @@ def accept(
     # Files first: a manifest line never points at a file that is not there.
     _write_all(root, [(orig, original), (stored, buf.getvalue().encode("utf-8"))])
     with _locked(root):
-        previous = _latest_accepted(root, submission_type, agency_code, jurisdiction_code, period,
-                                    before=(received_iso, sid))
+        previous = _latest_accepted(
+            root,
+            submission_type,
+            agency_code,
+            jurisdiction_code,
+            period,
+            before=(received_iso, sid),
+        )
         entry = ManifestEntry(
             submission_id=sid,
             submission_type=submission_type,
@@ -193,16 +201,26 @@ def reject(
     root = root or submissions_dir()
     received_iso = received_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     sha = hashlib.sha256(original).hexdigest()
-    sid = make_submission_id(submission_type, jurisdiction_code, agency_code, period,
-                             received_iso, sha)
+    sid = make_submission_id(
+        submission_type, jurisdiction_code, agency_code, period, received_iso, sha
+    )
     folder = Path("quarantine") / sid
     orig = folder / f"original{Path(original_filename).suffix.lower() or '.csv'}"
     _write_all(root, [(orig, original), (folder / "receipt.json", receipt_json.encode("utf-8"))])
     entry = ManifestEntry(
-        submission_id=sid, submission_type=submission_type, agency_code=agency_code,
-        jurisdiction_code=jurisdiction_code, period=period, received_at=received_iso,
-        original_filename=Path(original_filename).name, sha256=sha, rows=rows,
-        status="rejected", supersedes="", stored_path="", original_path=orig.as_posix(),
+        submission_id=sid,
+        submission_type=submission_type,
+        agency_code=agency_code,
+        jurisdiction_code=jurisdiction_code,
+        period=period,
+        received_at=received_iso,
+        original_filename=Path(original_filename).name,
+        sha256=sha,
+        rows=rows,
+        status="rejected",
+        supersedes="",
+        stored_path="",
+        original_path=orig.as_posix(),
         is_demo=False,
     )
     with _locked(root):
@@ -210,8 +228,14 @@ def reject(
     return entry
 
 
-def _latest_accepted(root: Path, stype: str, agency: str, jurisdiction: str, period: str,
-                     before: tuple[str, str] | None = None) -> str | None:
+def _latest_accepted(
+    root: Path,
+    stype: str,
+    agency: str,
+    jurisdiction: str,
+    period: str,
+    before: tuple[str, str] | None = None,
+) -> str | None:
     """Latest accepted submission for the key, or None. Caller holds the lock.
 
     "Latest" orders by (received_at, submission_id), as the build's staging does, not by
@@ -219,7 +243,7 @@ def _latest_accepted(root: Path, stype: str, agency: str, jurisdiction: str, per
     `before` (the new entry's received_at and id), the latest one ordered before it."""
     hits = _accepted_index(root).get((stype, agency, jurisdiction, period), [])
     if before is not None:
-        hits = hits[:bisect.bisect_left(hits, before)]
+        hits = hits[: bisect.bisect_left(hits, before)]
     return hits[-1][1] if hits else None
 
 
@@ -238,8 +262,7 @@ class _ManifestIndex:
     tail: bytes = b""  # the bytes just before offset, to detect rewrites
     header: list[str] | None = None
     # accepted (received_at, submission_id) per key, sorted
-    accepted: dict[tuple[str, str, str, str], list[tuple[str, str]]] = field(
-        default_factory=dict)
+    accepted: dict[tuple[str, str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
 
 
 _INDEX: dict[str, _ManifestIndex] = {}
@@ -254,11 +277,7 @@ def _accepted_index(root: Path) -> dict[tuple[str, str, str, str], list[tuple[st
         return {}
     with _INDEX_LOCK, open(path, "rb") as fh:
         idx = _INDEX.get(str(path))
-        if (
-            idx is None
-            or (idx.dev, idx.ino) != (st.st_dev, st.st_ino)
-            or st.st_size < idx.offset
-        ):
+        if idx is None or (idx.dev, idx.ino) != (st.st_dev, st.st_ino) or st.st_size < idx.offset:
             idx = _ManifestIndex(dev=st.st_dev, ino=st.st_ino)
         elif idx.tail:
             fh.seek(idx.offset - len(idx.tail))
@@ -272,8 +291,15 @@ def _accepted_index(root: Path) -> dict[tuple[str, str, str, str], list[tuple[st
             if idx.header is None:
                 idx.header = next(reader, None)
             cols = {name: i for i, name in enumerate(idx.header or [])}
-            need = ("submission_type", "agency_code", "jurisdiction_code", "period",
-                    "received_at", "submission_id", "status")
+            need = (
+                "submission_type",
+                "agency_code",
+                "jurisdiction_code",
+                "period",
+                "received_at",
+                "submission_id",
+                "status",
+            )
             if all(n in cols for n in need):
                 ty, ag, ju, pe, ra, si, sa = (cols[n] for n in need)
                 for row in reader:
@@ -282,7 +308,7 @@ def _accepted_index(root: Path) -> dict[tuple[str, str, str, str], list[tuple[st
                     key = (row[ty], row[ag], row[ju], row[pe])
                     bisect.insort(idx.accepted.setdefault(key, []), (row[ra], row[si]))
             idx.offset += end
-            idx.tail = data[max(0, end - 64):end]
+            idx.tail = data[max(0, end - 64) : end]
         _INDEX[str(path)] = idx
         return idx.accepted
 

@@ -28,7 +28,9 @@ def definition(ind: pd.Series, lang: str) -> None:
     st.markdown(
         f"**{t('unit', lang)}**: {unit}  \n**{t('responsible_units', lang)}**: {responsible}"
     )
-    st.markdown(f"**{t('source', lang)}**:\n\n> {ind['source_clause']}\n>\n> — {ui.doc_label(ind['source_doc'])}")
+    st.markdown(
+        f"**{t('source', lang)}**:\n\n> {ind['source_clause']}\n>\n> — {ui.doc_label(ind['source_doc'])}"
+    )
 
 
 def targets(code: str, ind: pd.Series, lang: str) -> None:

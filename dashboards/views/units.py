@@ -105,7 +105,9 @@ def unit_block(unit: pd.Series, led: pd.DataFrame, tasks: pd.DataFrame, subs, la
     with st.expander(label, icon=icon, expanded=False):
         note = "" if lang == "zh" else f" {t('duties_zh_note', lang)}"  # duties exist in Chinese
         st.markdown(f"**{t('duties', lang)}**{note}: {unit['duties_zh']}")
-        st.caption(f"{t('source', lang)}: {unit['source_clause']} — {ui.doc_label(unit['source_doc'])}")
+        st.caption(
+            f"{t('source', lang)}: {unit['source_clause']} — {ui.doc_label(unit['source_doc'])}"
+        )
         st.markdown(f"**{t('led_indicators', lang)}**")
         indicator_table(led[led["member_unit_id"] == unit["member_unit_id"]], lang)
         st.markdown(f"**{t('tasks', lang)}**")

@@ -33,15 +33,43 @@ ORG_UNITS = HERE.parent.parent / "seeds" / "reference" / "org_units.csv"
 COUNTY = "330483"  # 桐乡市
 PERIOD = "2024"
 CD_HEADER = ["村(社区)代码", "年度", "儿童主任人数"]
-SC_HEADER = ["机构编码", "所在乡镇(街道)代码", "行业", "年度", "新入职人数", "入职查询人数",
-             "在岗人数", "年度查询人数"]
+SC_HEADER = [
+    "机构编码",
+    "所在乡镇(街道)代码",
+    "行业",
+    "年度",
+    "新入职人数",
+    "入职查询人数",
+    "在岗人数",
+    "年度查询人数",
+]
 
 # A made-up resident ID number: fake area code 110101, made-up birth date, valid checksum.
 FAKE_ID_BODY = "11010119800307123"
 FAKE_MOBILE = "13912345678"
 # Made-up names (common surname + given name), as pasted from a roster.
-GIVEN = ["伟", "芳", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
-         "明", "超", "秀兰", "霞", "平"]
+GIVEN = [
+    "伟",
+    "芳",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 
 
@@ -74,103 +102,323 @@ class Case:
 
 CASES: list[Case] = [
     # --- accepted: what Excel on Chinese Windows really writes -------------------------------
-    Case("cd_good_utf8.csv", "control: the base file, UTF-8, CRLF", "accepted", None,
-         encoding="UTF-8"),
-    Case("cd_gbk.csv", "saved by Excel as CSV (逗号分隔): GBK", "accepted", None,
-         encoding="GBK/GB18030"),
-    Case("cd_utf8_bom.csv", "saved by Excel as CSV UTF-8: BOM", "accepted", None,
-         encoding="UTF-8 (BOM)"),
+    Case(
+        "cd_good_utf8.csv",
+        "control: the base file, UTF-8, CRLF",
+        "accepted",
+        None,
+        encoding="UTF-8",
+    ),
+    Case(
+        "cd_gbk.csv",
+        "saved by Excel as CSV (逗号分隔): GBK",
+        "accepted",
+        None,
+        encoding="GBK/GB18030",
+    ),
+    Case(
+        "cd_utf8_bom.csv",
+        "saved by Excel as CSV UTF-8: BOM",
+        "accepted",
+        None,
+        encoding="UTF-8 (BOM)",
+    ),
     Case("cd_good.xlsx", "the xlsx template filled in", "accepted", None, encoding="xlsx"),
     Case("cd_english_headers.csv", "English header aliases", "accepted", None),
-    Case("sc_percent.csv", "85% typed in a count column", "accepted_with_warnings",
-         "W_PERCENT_SIGN", 4, "年度查询人数", "85%"),
-    Case("sc_fullwidth.csv", "full-width digits (Chinese IME)", "accepted_with_warnings",
-         "W_FULLWIDTH", 3, "新入职人数", "１２"),
-    Case("sc_thousands.csv", "thousands separator in a count", "accepted_with_warnings",
-         "W_THOUSANDS_SEPARATOR", 2, "在岗人数", "1,036"),
-    Case("cd_trailing_empty_rows.csv", "three empty rows at the end (,,)",
-         "accepted_with_warnings", "W_TRAILING_EMPTY_ROWS", None, None, "3"),
-    Case("cd_empty_row_inside.csv", "an empty line between two villages",
-         "accepted_with_warnings", "W_EMPTY_ROW", 12, None),
-    Case("cd_spaces.csv", "spaces around a code", "accepted_with_warnings", "W_WHITESPACE", 6,
-         "村(社区)代码"),
-    Case("cd_extra_column.csv", "an extra 备注 column", "accepted_with_warnings",
-         "W_UNKNOWN_COLUMN", 1, "备注"),
+    Case(
+        "sc_percent.csv",
+        "85% typed in a count column",
+        "accepted_with_warnings",
+        "W_PERCENT_SIGN",
+        4,
+        "年度查询人数",
+        "85%",
+    ),
+    Case(
+        "sc_fullwidth.csv",
+        "full-width digits (Chinese IME)",
+        "accepted_with_warnings",
+        "W_FULLWIDTH",
+        3,
+        "新入职人数",
+        "１２",
+    ),
+    Case(
+        "sc_thousands.csv",
+        "thousands separator in a count",
+        "accepted_with_warnings",
+        "W_THOUSANDS_SEPARATOR",
+        2,
+        "在岗人数",
+        "1,036",
+    ),
+    Case(
+        "cd_trailing_empty_rows.csv",
+        "three empty rows at the end (,,)",
+        "accepted_with_warnings",
+        "W_TRAILING_EMPTY_ROWS",
+        None,
+        None,
+        "3",
+    ),
+    Case(
+        "cd_empty_row_inside.csv",
+        "an empty line between two villages",
+        "accepted_with_warnings",
+        "W_EMPTY_ROW",
+        12,
+        None,
+    ),
+    Case(
+        "cd_spaces.csv",
+        "spaces around a code",
+        "accepted_with_warnings",
+        "W_WHITESPACE",
+        6,
+        "村(社区)代码",
+    ),
+    Case(
+        "cd_extra_column.csv",
+        "an extra 备注 column",
+        "accepted_with_warnings",
+        "W_UNKNOWN_COLUMN",
+        1,
+        "备注",
+    ),
     # --- rejected: reading the file -----------------------------------------------------------
     Case("cd_big5.csv", "traditional headers saved in Big5", "rejected", "E_ENCODING"),
     Case("cd_utf16le_nobom.csv", "UTF-16LE without a BOM", "rejected", "E_ENCODING"),
     Case("empty.csv", "zero bytes", "rejected", "E_EMPTY_FILE"),
     Case("cd_header_only.csv", "the template header, no rows", "rejected", "E_EMPTY_FILE"),
     Case("cd_truncated.xlsx", "xlsx cut off in transfer", "rejected", "E_UNREADABLE_FILE"),
-    Case("sc_merged.xlsx", "township cells merged over three institutions", "rejected",
-         "E_MERGED_CELLS", 2, "所在乡镇(街道)代码", "B2:B4", other_codes=("E_MISSING_VALUE",)),
-    Case("cd_formula.xlsx", "a count computed by a formula", "rejected", "E_FORMULA", 5,
-         "儿童主任人数", "=1+1"),
+    Case(
+        "sc_merged.xlsx",
+        "township cells merged over three institutions",
+        "rejected",
+        "E_MERGED_CELLS",
+        2,
+        "所在乡镇(街道)代码",
+        "B2:B4",
+        other_codes=("E_MISSING_VALUE",),
+    ),
+    Case(
+        "cd_formula.xlsx",
+        "a count computed by a formula",
+        "rejected",
+        "E_FORMULA",
+        5,
+        "儿童主任人数",
+        "=1+1",
+    ),
     # --- rejected: columns and cells ----------------------------------------------------------
     Case("cd_missing_column.csv", "年度 column deleted", "rejected", "E_MISSING_COLUMN", 1, "年度"),
-    Case("sc_duplicate_column.csv", "行业 column twice", "rejected", "E_DUPLICATE_COLUMN", 1,
-         "行业"),
-    Case("cd_merged_leftovers.csv", "year merged in Excel, then saved as CSV", "rejected",
-         "E_MISSING_VALUE", 3, "年度"),
-    Case("cd_formula_text.csv", "formula text in a count cell", "rejected", "E_FORMULA", 10,
-         "儿童主任人数", "=SUM(B2:B5)"),
-    Case("cd_not_a_number.csv", "count with its unit: 1人", "rejected", "E_NOT_A_NUMBER", 7,
-         "儿童主任人数", "1人"),
-    Case("cd_decimal.csv", "1.5 directors", "rejected", "E_NOT_AN_INTEGER", 8, "儿童主任人数",
-         "1.5"),
-    Case("cd_out_of_range.csv", "120 directors in a village", "rejected", "E_OUT_OF_RANGE", 9,
-         "儿童主任人数", "120"),
-    Case("sc_part_gt_whole.csv", "more staff checked than in post", "rejected",
-         "E_NUMERATOR_GT_DENOMINATOR", 5, "年度查询人数", "72"),
-    Case("sc_invalid_sector.csv", "行业 小学 (not in the list)", "rejected", "E_INVALID_VALUE", 6,
-         "行业", "小学"),
-    Case("sc_sector_other_agency.csv", "education reports a hospital", "rejected",
-         "E_SECTOR_NOT_ALLOWED", 7, "行业", "hospital"),
+    Case(
+        "sc_duplicate_column.csv", "行业 column twice", "rejected", "E_DUPLICATE_COLUMN", 1, "行业"
+    ),
+    Case(
+        "cd_merged_leftovers.csv",
+        "year merged in Excel, then saved as CSV",
+        "rejected",
+        "E_MISSING_VALUE",
+        3,
+        "年度",
+    ),
+    Case(
+        "cd_formula_text.csv",
+        "formula text in a count cell",
+        "rejected",
+        "E_FORMULA",
+        10,
+        "儿童主任人数",
+        "=SUM(B2:B5)",
+    ),
+    Case(
+        "cd_not_a_number.csv",
+        "count with its unit: 1人",
+        "rejected",
+        "E_NOT_A_NUMBER",
+        7,
+        "儿童主任人数",
+        "1人",
+    ),
+    Case(
+        "cd_decimal.csv", "1.5 directors", "rejected", "E_NOT_AN_INTEGER", 8, "儿童主任人数", "1.5"
+    ),
+    Case(
+        "cd_out_of_range.csv",
+        "120 directors in a village",
+        "rejected",
+        "E_OUT_OF_RANGE",
+        9,
+        "儿童主任人数",
+        "120",
+    ),
+    Case(
+        "sc_part_gt_whole.csv",
+        "more staff checked than in post",
+        "rejected",
+        "E_NUMERATOR_GT_DENOMINATOR",
+        5,
+        "年度查询人数",
+        "72",
+    ),
+    Case(
+        "sc_invalid_sector.csv",
+        "行业 小学 (not in the list)",
+        "rejected",
+        "E_INVALID_VALUE",
+        6,
+        "行业",
+        "小学",
+    ),
+    Case(
+        "sc_sector_other_agency.csv",
+        "education reports a hospital",
+        "rejected",
+        "E_SECTOR_NOT_ALLOWED",
+        7,
+        "行业",
+        "hospital",
+    ),
     # --- rejected: divisions, keys, periods, who ----------------------------------------------
-    Case("cd_unknown_org_unit.csv", "a village code that does not exist", "rejected",
-         "E_UNKNOWN_ORG_UNIT", 11, "村(社区)代码", "330483001999"),
-    Case("cd_scientific_code.csv", "code shown by Excel as 3.30483E+11", "rejected",
-         "E_UNKNOWN_ORG_UNIT", 4, "村(社区)代码", "3.30483E+11"),
-    Case("cd_outside_jurisdiction.csv", "a village of 福州市鼓楼区 in 桐乡市's file", "rejected",
-         "E_ORG_UNIT_OUTSIDE_JURISDICTION", 13, "村(社区)代码", "350102001001"),
-    Case("cd_wrong_level.csv", "a township code in a village file", "rejected", "E_WRONG_LEVEL",
-         14, "村(社区)代码", "330483001"),
-    Case("cd_duplicate_key.csv", "a village listed twice", "rejected", "E_DUPLICATE_KEY", 16,
-         "村(社区)代码", "330483001004"),
-    Case("cd_year_mismatch.csv", "one row still says 2023", "rejected", "E_PERIOD_MISMATCH", 15,
-         "年度", "2023"),
-    Case("cd_future_period.csv", "a 2026 file submitted in January 2025", "rejected",
-         "E_PERIOD_IN_FUTURE", value="2026", period="2026"),
-    Case("cd_unit_not_allowed.csv", "妇联 submits child directors", "rejected",
-         "E_UNIT_NOT_ALLOWED", value="womens_federation", unit="womens_federation"),
-    Case("cd_unknown_jurisdiction.csv", "jurisdiction code mistyped", "rejected",
-         "E_UNKNOWN_JURISDICTION", value="330499", jurisdiction="330499"),
+    Case(
+        "cd_unknown_org_unit.csv",
+        "a village code that does not exist",
+        "rejected",
+        "E_UNKNOWN_ORG_UNIT",
+        11,
+        "村(社区)代码",
+        "330483001999",
+    ),
+    Case(
+        "cd_scientific_code.csv",
+        "code shown by Excel as 3.30483E+11",
+        "rejected",
+        "E_UNKNOWN_ORG_UNIT",
+        4,
+        "村(社区)代码",
+        "3.30483E+11",
+    ),
+    Case(
+        "cd_outside_jurisdiction.csv",
+        "a village of 福州市鼓楼区 in 桐乡市's file",
+        "rejected",
+        "E_ORG_UNIT_OUTSIDE_JURISDICTION",
+        13,
+        "村(社区)代码",
+        "350102001001",
+    ),
+    Case(
+        "cd_wrong_level.csv",
+        "a township code in a village file",
+        "rejected",
+        "E_WRONG_LEVEL",
+        14,
+        "村(社区)代码",
+        "330483001",
+    ),
+    Case(
+        "cd_duplicate_key.csv",
+        "a village listed twice",
+        "rejected",
+        "E_DUPLICATE_KEY",
+        16,
+        "村(社区)代码",
+        "330483001004",
+    ),
+    Case(
+        "cd_year_mismatch.csv",
+        "one row still says 2023",
+        "rejected",
+        "E_PERIOD_MISMATCH",
+        15,
+        "年度",
+        "2023",
+    ),
+    Case(
+        "cd_future_period.csv",
+        "a 2026 file submitted in January 2025",
+        "rejected",
+        "E_PERIOD_IN_FUTURE",
+        value="2026",
+        period="2026",
+    ),
+    Case(
+        "cd_unit_not_allowed.csv",
+        "妇联 submits child directors",
+        "rejected",
+        "E_UNIT_NOT_ALLOWED",
+        value="womens_federation",
+        unit="womens_federation",
+    ),
+    Case(
+        "cd_unknown_jurisdiction.csv",
+        "jurisdiction code mistyped",
+        "rejected",
+        "E_UNKNOWN_JURISDICTION",
+        value="330499",
+        jurisdiction="330499",
+    ),
     # --- rejected: personal data --------------------------------------------------------------
     Case("cd_personal_name_column.csv", "a 姓名 column", "rejected", "E_PERSONAL_DATA", 1, "姓名"),
-    Case("cd_personal_id.csv", "an ID number in 备注", "rejected", "E_PERSONAL_DATA", 6, "备注",
-         other_codes=("W_UNKNOWN_COLUMN",), secrets=(FAKE_ID,)),
-    Case("cd_personal_mobile.csv", "a mobile number in 备注", "rejected", "E_PERSONAL_DATA", 9,
-         "备注", other_codes=("W_UNKNOWN_COLUMN",), secrets=(FAKE_MOBILE,)),
-    Case("cd_personal_names_pasted.csv", "a pasted list of directors' names", "rejected",
-         "E_PERSONAL_DATA", 2, "儿童主任", other_codes=("W_UNKNOWN_COLUMN",)),
+    Case(
+        "cd_personal_id.csv",
+        "an ID number in 备注",
+        "rejected",
+        "E_PERSONAL_DATA",
+        6,
+        "备注",
+        other_codes=("W_UNKNOWN_COLUMN",),
+        secrets=(FAKE_ID,),
+    ),
+    Case(
+        "cd_personal_mobile.csv",
+        "a mobile number in 备注",
+        "rejected",
+        "E_PERSONAL_DATA",
+        9,
+        "备注",
+        other_codes=("W_UNKNOWN_COLUMN",),
+        secrets=(FAKE_MOBILE,),
+    ),
+    Case(
+        "cd_personal_names_pasted.csv",
+        "a pasted list of directors' names",
+        "rejected",
+        "E_PERSONAL_DATA",
+        2,
+        "儿童主任",
+        other_codes=("W_UNKNOWN_COLUMN",),
+    ),
 ]
 # staff_checks cases default to the education bureau's file.
-CASES = [c if not c.file.startswith("sc_") else
-         Case(**{**c.__dict__, "type": "staff_checks", "unit": "education"}) for c in CASES]
+CASES = [
+    c
+    if not c.file.startswith("sc_")
+    else Case(**{**c.__dict__, "type": "staff_checks", "unit": "education"})
+    for c in CASES
+]
 
 
 # --- base files -------------------------------------------------------------------------------
 
+
 def villages() -> list[str]:
     with open(ORG_UNITS, encoding="utf-8", newline="") as fh:
-        return sorted(r["code"] for r in csv.DictReader(fh)
-                      if r["county_code"] == COUNTY and r["level"] == "village")
+        return sorted(
+            r["code"]
+            for r in csv.DictReader(fh)
+            if r["county_code"] == COUNTY and r["level"] == "village"
+        )
 
 
 def first_village(county: str) -> str:
     with open(ORG_UNITS, encoding="utf-8", newline="") as fh:
-        return min(r["code"] for r in csv.DictReader(fh)
-                   if r["county_code"] == county and r["level"] == "village")
+        return min(
+            r["code"]
+            for r in csv.DictReader(fh)
+            if r["county_code"] == county and r["level"] == "village"
+        )
 
 
 def cd_rows() -> list[list[str]]:
@@ -201,12 +449,15 @@ def sc_rows() -> list[list[str]]:
         ("330483105", "幼儿园", 2, 2, 22, 22),
         ("330483107", "中小学校", 11, 11, 120, 118),
     ]
-    return [[f"JY-{COUNTY}-{9001 + i}", t, s, PERIOD, str(a), str(b), str(c), str(d)]
-            for i, (t, s, a, b, c, d) in enumerate(spec)]
+    return [
+        [f"JY-{COUNTY}-{9001 + i}", t, s, PERIOD, str(a), str(b), str(c), str(d)]
+        for i, (t, s, a, b, c, d) in enumerate(spec)
+    ]
 
 
-def to_csv(header: list[str] | None, rows: list[list[str]], encoding: str = "utf-8",
-           bom: bool = False) -> bytes:
+def to_csv(
+    header: list[str] | None, rows: list[list[str]], encoding: str = "utf-8", bom: bool = False
+) -> bytes:
     """As Excel writes it: CRLF, quotes only where needed."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -228,8 +479,9 @@ _FIXED_ZIP_TIME = (2025, 1, 10, 9, 0, 0)
 _CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
-def to_xlsx(header: list[str], rows: list[list[object]], merges: tuple[str, ...] = (),
-            sheet: str = "数据") -> bytes:
+def to_xlsx(
+    header: list[str], rows: list[list[object]], merges: tuple[str, ...] = (), sheet: str = "数据"
+) -> bytes:
     """An xlsx as the template would be filled in; timestamps fixed so the bytes are stable."""
     from openpyxl import Workbook
 
@@ -249,8 +501,11 @@ def to_xlsx(header: list[str], rows: list[list[object]], merges: tuple[str, ...]
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 data = _CORE_TIME.sub(rb"\g<1>2025-01-10T09:00:00Z\g<2>", data)
-            dst.writestr(zipfile.ZipInfo(info.filename, _FIXED_ZIP_TIME), data,
-                         compress_type=zipfile.ZIP_DEFLATED)
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, _FIXED_ZIP_TIME),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue()
 
 
@@ -266,17 +521,16 @@ def generate() -> dict[str, bytes]:
     files["cd_gbk.csv"] = to_csv(CD_HEADER, cd, "gbk")
     files["cd_utf8_bom.csv"] = to_csv(CD_HEADER, cd, bom=True)
     files["cd_good.xlsx"] = to_xlsx(CD_HEADER, [_typed(r) for r in cd])
-    files["cd_english_headers.csv"] = to_csv(["Org unit code", "Year", "Child director count"],
-                                             cd)
+    files["cd_english_headers.csv"] = to_csv(["Org unit code", "Year", "Child director count"], cd)
     files["sc_percent.csv"] = to_csv(SC_HEADER, with_cell(sc, 4, 7, "85%"), "gbk")
     files["sc_fullwidth.csv"] = to_csv(SC_HEADER, with_cell(sc, 3, 4, "１２"), "gbk")
     files["sc_thousands.csv"] = to_csv(SC_HEADER, with_cell(sc, 2, 6, "1,036"), "gbk")
     files["cd_trailing_empty_rows.csv"] = to_csv(CD_HEADER, cd + [["", "", ""]] * 3)
     files["cd_empty_row_inside.csv"] = to_csv(CD_HEADER, cd[:10] + [["", "", ""]] + cd[10:])
     files["cd_spaces.csv"] = to_csv(CD_HEADER, with_cell(cd, 6, 0, f" {cd[4][0]} "))
-    files["cd_extra_column.csv"] = to_csv(CD_HEADER + ["备注"],
-                                          [r + ["新任" if i == 3 else ""]
-                                           for i, r in enumerate(cd)])
+    files["cd_extra_column.csv"] = to_csv(
+        CD_HEADER + ["备注"], [r + ["新任" if i == 3 else ""] for i, r in enumerate(cd)]
+    )
 
     files["cd_big5.csv"] = to_csv(["村(社區)代碼", "年度", "兒童主任人數"], cd, "big5")
     files["cd_utf16le_nobom.csv"] = to_csv(CD_HEADER, cd, "utf-16-le")
@@ -289,8 +543,9 @@ def generate() -> dict[str, bytes]:
     files["sc_merged.xlsx"] = to_xlsx(SC_HEADER, merged, merges=("B2:B4",))
     files["cd_formula.xlsx"] = to_xlsx(CD_HEADER, [_typed(r) for r in with_cell(cd, 5, 2, "=1+1")])
 
-    files["cd_missing_column.csv"] = to_csv(["村(社区)代码", "儿童主任人数"],
-                                            [[r[0], r[2]] for r in cd])
+    files["cd_missing_column.csv"] = to_csv(
+        ["村(社区)代码", "儿童主任人数"], [[r[0], r[2]] for r in cd]
+    )
     files["sc_duplicate_column.csv"] = to_csv(SC_HEADER + ["行业"], [r + [r[2]] for r in sc])
     leftovers = [list(r) for r in cd]
     for r in leftovers[1:5]:  # B2:B6 was merged: only the first cell keeps the year
@@ -307,7 +562,8 @@ def generate() -> dict[str, bytes]:
     files["cd_unknown_org_unit.csv"] = to_csv(CD_HEADER, with_cell(cd, 11, 0, "330483001999"))
     files["cd_scientific_code.csv"] = to_csv(CD_HEADER, with_cell(cd, 4, 0, "3.30483E+11"), "gbk")
     files["cd_outside_jurisdiction.csv"] = to_csv(
-        CD_HEADER, with_cell(cd, 13, 0, first_village("350102")))
+        CD_HEADER, with_cell(cd, 13, 0, first_village("350102"))
+    )
     files["cd_wrong_level.csv"] = to_csv(CD_HEADER, with_cell(cd, 14, 0, "330483001"))
     files["cd_duplicate_key.csv"] = to_csv(CD_HEADER, with_cell(cd, 16, 0, cd[3][0]))
     files["cd_year_mismatch.csv"] = to_csv(CD_HEADER, with_cell(cd, 15, 1, "2023"))
@@ -316,16 +572,20 @@ def generate() -> dict[str, bytes]:
     files["cd_unknown_jurisdiction.csv"] = to_csv(CD_HEADER, cd)
 
     names = [SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)] for i in range(len(cd))]
-    files["cd_personal_name_column.csv"] = to_csv(CD_HEADER + ["姓名"],
-                                                  [r + [n] for r, n in zip(cd, names, strict=True)], "gbk")
-    files["cd_personal_id.csv"] = to_csv(CD_HEADER + ["备注"],
-                                         [r + [FAKE_ID if i == 4 else ""]
-                                          for i, r in enumerate(cd)])
-    files["cd_personal_mobile.csv"] = to_csv(CD_HEADER + ["备注"],
-                                             [r + [f"联系人手机{FAKE_MOBILE}" if i == 7 else ""]
-                                              for i, r in enumerate(cd)], "gbk")
-    files["cd_personal_names_pasted.csv"] = to_csv(CD_HEADER + ["儿童主任"],
-                                                   [r + [n] for r, n in zip(cd, names, strict=True)], "gbk")
+    files["cd_personal_name_column.csv"] = to_csv(
+        CD_HEADER + ["姓名"], [r + [n] for r, n in zip(cd, names, strict=True)], "gbk"
+    )
+    files["cd_personal_id.csv"] = to_csv(
+        CD_HEADER + ["备注"], [r + [FAKE_ID if i == 4 else ""] for i, r in enumerate(cd)]
+    )
+    files["cd_personal_mobile.csv"] = to_csv(
+        CD_HEADER + ["备注"],
+        [r + [f"联系人手机{FAKE_MOBILE}" if i == 7 else ""] for i, r in enumerate(cd)],
+        "gbk",
+    )
+    files["cd_personal_names_pasted.csv"] = to_csv(
+        CD_HEADER + ["儿童主任"], [r + [n] for r, n in zip(cd, names, strict=True)], "gbk"
+    )
     missing = {c.file for c in CASES} ^ set(files)
     assert not missing, f"cases and files differ: {sorted(missing)}"
     return files

@@ -39,8 +39,9 @@ from weibao.submission_types import SUBMISSION_TYPES
 __all__ = ["Issue", "Receipt", "annotated_rows", "submit", "validate"]
 
 
-def _gx_issues(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray,
-               ctx: Context) -> bool:
+def _gx_issues(
+    frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray, ctx: Context
+) -> bool:
     """Run the suite; False when a required column is missing (row checks cannot follow)."""
     complete = True
     for fail in gx.validate(ctx.stype.code, frame):
@@ -55,8 +56,13 @@ def _gx_issues(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray,
         rows = fail["rows"]
         if fail["type"] == "expect_column_pair_values_a_to_be_greater_than_b":
             part, whole = fail["meta"]["part"], fail["meta"]["whole"]
-            ctx.add(code, rows=lines[rows], column=headers[part],
-                    values=frame.loc[rows, part].tolist(), expected=headers[whole])
+            ctx.add(
+                code,
+                rows=lines[rows],
+                column=headers[part],
+                values=frame.loc[rows, part].tolist(),
+                expected=headers[whole],
+            )
             continue
         column = kwargs["column"]
         if fail["type"] == "expect_column_values_to_be_between":
@@ -65,9 +71,13 @@ def _gx_issues(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray,
             expected = "、".join(kwargs["value_set"])
         else:
             expected = ""
-        ctx.add(code, rows=lines[rows], column=headers[column],
-                values=[None if pd.isna(v) else v for v in frame.loc[rows, column]],
-                expected=expected)
+        ctx.add(
+            code,
+            rows=lines[rows],
+            column=headers[column],
+            values=[None if pd.isna(v) else v for v in frame.loc[rows, column]],
+            expected=expected,
+        )
     return complete
 
 
@@ -78,13 +88,17 @@ def _number(value: float) -> str:
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:
     """One report per problem: an empty cell is not also reported as missing by GX, etc."""
-    errors_at = {(i.row, i.column) for i in issues
-                 if i.severity == "error" and i.code != "E_MISSING_VALUE" and i.row}
+    errors_at = {
+        (i.row, i.column)
+        for i in issues
+        if i.severity == "error" and i.code != "E_MISSING_VALUE" and i.row
+    }
     seen, out = set(), []
     for issue in issues:
         key = (issue.code, issue.row, issue.column)
-        if key in seen or (issue.code == "E_MISSING_VALUE" and (issue.row, issue.column)
-                           in errors_at):
+        if key in seen or (
+            issue.code == "E_MISSING_VALUE" and (issue.row, issue.column) in errors_at
+        ):
             continue
         seen.add(key)
         out.append(issue)
@@ -96,9 +110,13 @@ def _previous(ctx: Context, root: Path) -> pd.DataFrame | None:
     m = store.read_manifest(root)
     if m.empty:
         return None
-    m = m[(m.submission_type == ctx.stype.code) & (m.agency_code == ctx.agency_code)
-          & (m.jurisdiction_code == ctx.jurisdiction_code) & (m.status == "accepted")
-          & (m.period <= ctx.period)]
+    m = m[
+        (m.submission_type == ctx.stype.code)
+        & (m.agency_code == ctx.agency_code)
+        & (m.jurisdiction_code == ctx.jurisdiction_code)
+        & (m.status == "accepted")
+        & (m.period <= ctx.period)
+    ]
     if m.empty:
         return None
     last = m.sort_values(["period", "received_at"]).iloc[-1]
@@ -106,22 +124,37 @@ def _previous(ctx: Context, root: Path) -> pd.DataFrame | None:
     return pd.read_csv(root / last.stored_path, dtype=types)
 
 
-def validate(data: bytes, filename: str, *, submission_type: str, agency_code: str,
-             jurisdiction_code: str, period: str, today: date | None = None,
-             root: Path | None = None) -> tuple[Receipt, pd.DataFrame | None]:
+def validate(
+    data: bytes,
+    filename: str,
+    *,
+    submission_type: str,
+    agency_code: str,
+    jurisdiction_code: str,
+    period: str,
+    today: date | None = None,
+    root: Path | None = None,
+) -> tuple[Receipt, pd.DataFrame | None]:
     """Check a file without storing it. Returns the receipt and, if accepted, the normalised
     frame with the type's canonical columns in registry order."""
     stype = SUBMISSION_TYPES[submission_type]
-    ctx = Context(stype, agency_code, str(jurisdiction_code), str(period),
-                  today or datetime.now(UTC).date())
+    ctx = Context(
+        stype, agency_code, str(jurisdiction_code), str(period), today or datetime.now(UTC).date()
+    )
     table = read_table(data, filename)
     ctx.issues.extend(table.issues)
-    receipt = Receipt(status="rejected", submission_id=None,
-                      detected_encoding=ENCODING_NAMES.get(table.encoding or "", None),
-                      rows_read=len(table.rows), rows_accepted=0,
-                      submission_type=submission_type, agency_code=agency_code,
-                      jurisdiction_code=str(jurisdiction_code), period=str(period),
-                      file_name=Path(filename).name)
+    receipt = Receipt(
+        status="rejected",
+        submission_id=None,
+        detected_encoding=ENCODING_NAMES.get(table.encoding or "", None),
+        rows_read=len(table.rows),
+        rows_accepted=0,
+        submission_type=submission_type,
+        agency_code=agency_code,
+        jurisdiction_code=str(jurisdiction_code),
+        period=str(period),
+        file_name=Path(filename).name,
+    )
     normalized = None
     if table.encoding and table.header and table.rows and check_context(ctx):
         normalized = _check_table(table, ctx, root or submissions_dir())
@@ -145,8 +178,9 @@ def _check_table(table, ctx: Context, root: Path) -> pd.DataFrame | None:
     raw = pd.DataFrame([r + [""] * (width - len(r)) for r in table.rows], dtype=str)
     lines = np.asarray(table.lines)
     headers = [table.header[i] if i < len(table.header) else "" for i in range(width)]
-    scan_personal_values(raw, headers, lines, ctx,
-                         worded=[positions[c] for c in ("sector",) if c in positions])
+    scan_personal_values(
+        raw, headers, lines, ctx, worded=[positions[c] for c in ("sector",) if c in positions]
+    )
     if any(i.code == "E_PERSONAL_DATA" for i in ctx.issues):
         return None  # say only that: the file must not be kept or echoed back
     frame = pd.DataFrame(index=raw.index)
@@ -155,8 +189,9 @@ def _check_table(table, ctx: Context, root: Path) -> pd.DataFrame | None:
         if col.name in positions:
             header = table.header[positions[col.name]]
             names[col.name] = header
-            frame[col.name] = normalise_column(raw.iloc[:, positions[col.name]], header,
-                                               col.is_number, lines, ctx)
+            frame[col.name] = normalise_column(
+                raw.iloc[:, positions[col.name]], header, col.is_number, lines, ctx
+            )
     if "sector" in frame:
         frame["sector"] = sector_codes(frame["sector"])
     if not _gx_issues(frame, names, lines, ctx):
@@ -177,28 +212,56 @@ def _nothing_to_report(table, ctx: Context) -> pd.DataFrame | None:
     if any(i.severity == "error" for i in ctx.issues):
         return None
     ctx.issues.append(Issue.make("W_NO_ROWS"))
-    return pd.DataFrame({c.name: pd.Series(dtype="Int64" if c.is_number else "object")
-                         for c in ctx.stype.columns})
+    return pd.DataFrame(
+        {c.name: pd.Series(dtype="Int64" if c.is_number else "object") for c in ctx.stype.columns}
+    )
 
 
-def submit(data: bytes, filename: str, *, submission_type: str, agency_code: str,
-           jurisdiction_code: str, period: str, root: Path | None = None,
-           now: datetime | None = None) -> Receipt:
+def submit(
+    data: bytes,
+    filename: str,
+    *,
+    submission_type: str,
+    agency_code: str,
+    jurisdiction_code: str,
+    period: str,
+    root: Path | None = None,
+    now: datetime | None = None,
+) -> Receipt:
     """Validate and store. Accepted files go to the store, rejected ones to quarantine; both
     get a manifest line and a submission id."""
     root = root or submissions_dir()
     received = (now or datetime.now(UTC)).astimezone(UTC)
-    receipt, normalized = validate(data, filename, submission_type=submission_type,
-                                   agency_code=agency_code, jurisdiction_code=jurisdiction_code,
-                                   period=period, today=received.date(), root=root)
-    common = dict(submission_type=submission_type, agency_code=agency_code,
-                  jurisdiction_code=str(jurisdiction_code), period=str(period), original=data,
-                  original_filename=Path(filename).name, root=root, received_at=received)
+    receipt, normalized = validate(
+        data,
+        filename,
+        submission_type=submission_type,
+        agency_code=agency_code,
+        jurisdiction_code=jurisdiction_code,
+        period=period,
+        today=received.date(),
+        root=root,
+    )
+    common = dict(
+        submission_type=submission_type,
+        agency_code=agency_code,
+        jurisdiction_code=str(jurisdiction_code),
+        period=str(period),
+        original=data,
+        original_filename=Path(filename).name,
+        root=root,
+        received_at=received,
+    )
     if normalized is None:
         received_iso = received.strftime("%Y-%m-%dT%H:%M:%SZ")
         receipt.submission_id = store.make_submission_id(
-            submission_type, str(jurisdiction_code), agency_code, str(period), received_iso,
-            store.sha256(data))
+            submission_type,
+            str(jurisdiction_code),
+            agency_code,
+            str(period),
+            received_iso,
+            store.sha256(data),
+        )
         store.reject(**common, receipt_json=receipt.to_json(), rows=receipt.rows_read)
     else:
         entry = store.accept(**common, normalized=normalized)
@@ -216,8 +279,10 @@ def annotated_rows(data: bytes, filename: str, receipt: Receipt) -> bytes:
             where = f"[{issue.column}] " if issue.column else ""
             by_row.setdefault(issue.row, []).append(f"{where}{issue.message_zh}")
     width = max([len(table.header), *(len(r) for r in table.rows)] or [0])
-    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in table.rows],
-                         columns=(table.header + [""] * width)[:width] or None)
+    frame = pd.DataFrame(
+        [r + [""] * (width - len(r)) for r in table.rows],
+        columns=(table.header + [""] * width)[:width] or None,
+    )
     frame.insert(0, "行号", table.lines)
     frame["问题"] = ["; ".join(by_row.get(line, [])) for line in table.lines]
     buf = io.StringIO()

@@ -67,18 +67,35 @@ class Context:
     today: date
     issues: list[Issue] = field(default_factory=list)
 
-    def add(self, code: str, rows: Iterable[int] = (), column: str | None = None,
-            values: Iterable[object] = (), expected: object = "", detail: object = "",
-            file_level: bool = False) -> None:
+    def add(
+        self,
+        code: str,
+        rows: Iterable[int] = (),
+        column: str | None = None,
+        values: Iterable[object] = (),
+        expected: object = "",
+        detail: object = "",
+        file_level: bool = False,
+    ) -> None:
         """Record one issue per row, up to MAX_PER_GROUP, then a line counting the rest."""
         if file_level:
-            self.issues.append(Issue.make(code, column=column, value=next(iter(values), None),
-                                          expected=expected, detail=detail))
+            self.issues.append(
+                Issue.make(
+                    code,
+                    column=column,
+                    value=next(iter(values), None),
+                    expected=expected,
+                    detail=detail,
+                )
+            )
             return
         rows, values = list(rows), list(values)
         for row, value in list(zip(rows, values, strict=True))[:MAX_PER_GROUP]:
-            self.issues.append(Issue.make(code, row=row, column=column, value=value,
-                                          expected=expected, detail=detail))
+            self.issues.append(
+                Issue.make(
+                    code, row=row, column=column, value=value, expected=expected, detail=detail
+                )
+            )
         if len(rows) > MAX_PER_GROUP:
             more = Issue.make(code, column=column, expected=expected, detail=detail)
             extra = len(rows) - MAX_PER_GROUP
@@ -99,8 +116,12 @@ class Context:
 
 @lru_cache(maxsize=1)
 def org_units() -> pd.DataFrame:
-    frame = pd.read_csv(REFERENCE_DIR / "org_units.csv", dtype=str, keep_default_na=False,
-                        usecols=["code", "level", "province_code", "city_code", "county_code"])
+    frame = pd.read_csv(
+        REFERENCE_DIR / "org_units.csv",
+        dtype=str,
+        keep_default_na=False,
+        usecols=["code", "level", "province_code", "city_code", "county_code"],
+    )
     return frame.set_index("code")
 
 
@@ -125,23 +146,36 @@ def map_headers(table: RawTable, ctx: Context) -> dict[str, int] | None:
     if personal:
         for raw in personal:  # the column as written, so the agency knows which to delete
             ctx.add("E_PERSONAL_DATA", rows=[1], column=raw, values=[raw], detail="列:" + raw)
-    if not positions and table.encoding == "gb18030" and any(ord(c) > 127 for c in
-                                                              "".join(table.header)):
+    if (
+        not positions
+        and table.encoding == "gb18030"
+        and any(ord(c) > 127 for c in "".join(table.header))
+    ):
         # Chinese-looking headers that match nothing: most likely another encoding (Big5...)
         ctx.add("E_ENCODING", file_level=True)
         return None
     for col in ctx.stype.columns:
         if col.name not in positions:
-            ctx.add("E_MISSING_COLUMN", rows=[1], column=col.header_zh, values=[None],
-                    expected=col.header_zh)
-    for i, raw in unknown:
+            ctx.add(
+                "E_MISSING_COLUMN",
+                rows=[1],
+                column=col.header_zh,
+                values=[None],
+                expected=col.header_zh,
+            )
+    for _i, raw in unknown:
         if raw not in personal:
             ctx.issues.append(Issue.make("W_UNKNOWN_COLUMN", row=1, column=raw))
     return positions
 
 
-def scan_personal_values(frame: pd.DataFrame, headers: list[str], lines: np.ndarray,
-                         ctx: Context, worded: Iterable[int] = ()) -> None:
+def scan_personal_values(
+    frame: pd.DataFrame,
+    headers: list[str],
+    lines: np.ndarray,
+    ctx: Context,
+    worded: Iterable[int] = (),
+) -> None:
     """ID-card numbers (with a valid checksum), mobile numbers and lists of names, anywhere.
     `worded` are positions of columns whose values are words by design (行业), spared the
     name check."""
@@ -153,21 +187,36 @@ def scan_personal_values(frame: pd.DataFrame, headers: list[str], lines: np.ndar
         phones = col.str.extract(MOBILE, expand=False).dropna()
         names = col[col.str.strip().str.match(PERSON_NAME)]
         if pos not in worded and len(names) and len(names) >= max(1, 0.3 * col.ne("").sum()):
-            ctx.add("E_PERSONAL_DATA", rows=lines[names.index], column=header,
-                    values=[mask(v.strip()) for v in names], detail="疑似人名 / names")
-        ctx.add("E_PERSONAL_DATA", rows=lines[ids.index], column=header,
-                values=[mask(v) for v in ids], detail="身份证号 / ID-card number")
-        ctx.add("E_PERSONAL_DATA", rows=lines[phones.index], column=header,
-                values=[mask(v) for v in phones], detail="手机号 / mobile number")
+            ctx.add(
+                "E_PERSONAL_DATA",
+                rows=lines[names.index],
+                column=header,
+                values=[mask(v.strip()) for v in names],
+                detail="疑似人名 / names",
+            )
+        ctx.add(
+            "E_PERSONAL_DATA",
+            rows=lines[ids.index],
+            column=header,
+            values=[mask(v) for v in ids],
+            detail="身份证号 / ID-card number",
+        )
+        ctx.add(
+            "E_PERSONAL_DATA",
+            rows=lines[phones.index],
+            column=header,
+            values=[mask(v) for v in phones],
+            detail="手机号 / mobile number",
+        )
 
 
-def normalise_column(raw: pd.Series, header: str, is_number: bool, lines: np.ndarray,
-                     ctx: Context) -> pd.Series:
+def normalise_column(
+    raw: pd.Series, header: str, is_number: bool, lines: np.ndarray, ctx: Context
+) -> pd.Series:
     """Clean one column the way a person would, warning about each kind of fix."""
     stripped = raw.str.strip()
     changed = stripped.ne(raw)
-    ctx.note("W_WHITESPACE", list(lines[changed.to_numpy()]), header,
-             list(raw[changed].map(repr)))
+    ctx.note("W_WHITESPACE", list(lines[changed.to_numpy()]), header, list(raw[changed].map(repr)))
     halfwidth = stripped.map(lambda v: unicodedata.normalize("NFKC", v) if not v.isascii() else v)
     changed = halfwidth.ne(stripped)
     ctx.note("W_FULLWIDTH", list(lines[changed.to_numpy()]), header, list(stripped[changed]))
@@ -175,23 +224,32 @@ def normalise_column(raw: pd.Series, header: str, is_number: bool, lines: np.nda
     formula = values.str.startswith("=")
     ctx.add("E_FORMULA", rows=lines[formula.to_numpy()], column=header, values=values[formula])
     empty = values.eq("")
-    ctx.add("E_MISSING_VALUE", rows=lines[empty.to_numpy()], column=header,
-            values=[None] * int(empty.sum()))
+    ctx.add(
+        "E_MISSING_VALUE",
+        rows=lines[empty.to_numpy()],
+        column=header,
+        values=[None] * int(empty.sum()),
+    )
     if not is_number:
         return values.mask(formula | empty)
     percent = values.str.endswith("%")
     ctx.note("W_PERCENT_SIGN", list(lines[percent.to_numpy()]), header, list(values[percent]))
     values = values.str.rstrip("%").str.strip()
     thousands = values.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
-    ctx.note("W_THOUSANDS_SEPARATOR", list(lines[thousands.to_numpy()]), header,
-             list(values[thousands]))
+    ctx.note(
+        "W_THOUSANDS_SEPARATOR", list(lines[thousands.to_numpy()]), header, list(values[thousands])
+    )
     values = values.where(~thousands, values.str.replace(",", "", regex=False))
     numbers = pd.to_numeric(values.mask(formula | empty), errors="coerce")
     bad = numbers.isna() & ~formula & ~empty
     ctx.add("E_NOT_A_NUMBER", rows=lines[bad.to_numpy()], column=header, values=values[bad])
     fractional = numbers.notna() & (numbers % 1 != 0)
-    ctx.add("E_NOT_AN_INTEGER", rows=lines[fractional.to_numpy()], column=header,
-            values=values[fractional])
+    ctx.add(
+        "E_NOT_AN_INTEGER",
+        rows=lines[fractional.to_numpy()],
+        column=header,
+        values=values[fractional],
+    )
     return numbers.where(~fractional).astype("Int64")
 
 
@@ -205,16 +263,25 @@ def check_context(ctx: Context) -> bool:
     """File-level checks on who submits what for when. False stops row checks."""
     ok = True
     if ctx.agency_code not in ctx.stype.submitters:
-        ctx.add("E_UNIT_NOT_ALLOWED", values=[ctx.agency_code], expected=ctx.stype.name_zh,
-                detail="、".join(ctx.stype.submitters), file_level=True)
+        ctx.add(
+            "E_UNIT_NOT_ALLOWED",
+            values=[ctx.agency_code],
+            expected=ctx.stype.name_zh,
+            detail="、".join(ctx.stype.submitters),
+            file_level=True,
+        )
         ok = False
     if ctx.jurisdiction_code not in org_units().index:
         ctx.add("E_UNKNOWN_JURISDICTION", values=[ctx.jurisdiction_code], file_level=True)
         ok = False
     quarterly = ctx.stype.period == "quarter"
     if not re.fullmatch(r"\d{4}Q[1-4]" if quarterly else r"\d{4}", ctx.period):
-        ctx.add("E_PERIOD_MISMATCH", values=[ctx.period], expected="YYYYQn" if quarterly
-                else "YYYY", file_level=True)
+        ctx.add(
+            "E_PERIOD_MISMATCH",
+            values=[ctx.period],
+            expected="YYYYQn" if quarterly else "YYYY",
+            file_level=True,
+        )
         ok = False
     elif ctx.stype.period_bounds(ctx.period)[0] > ctx.today:
         ctx.add("E_PERIOD_IN_FUTURE", values=[ctx.period], file_level=True)
@@ -222,61 +289,102 @@ def check_context(ctx: Context) -> bool:
     return ok
 
 
-def check_org_units(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray,
-                    ctx: Context) -> None:
+def check_org_units(
+    frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray, ctx: Context
+) -> None:
     codes = frame["org_unit_code"]
     present = codes.notna()
     units = org_units().reindex(codes[present].to_numpy())
     units.index = codes[present].index
     header = headers["org_unit_code"]
     unknown = units["level"].isna()
-    ctx.add("E_UNKNOWN_ORG_UNIT", rows=lines[unknown[unknown].index], column=header,
-            values=codes[unknown[unknown].index])
+    ctx.add(
+        "E_UNKNOWN_ORG_UNIT",
+        rows=lines[unknown[unknown].index],
+        column=header,
+        values=codes[unknown[unknown].index],
+    )
     known = units[~unknown]
     level = ctx.stype.org_unit_level
     wrong = known["level"].ne(level)
     if ctx.stype.jurisdiction_rows:  # e.g. a provincial office reporting its own meetings
         wrong &= codes[known.index].ne(ctx.jurisdiction_code)
     level_zh = {"village": "村(社区)", "township": "乡镇(街道)", "county": "县(市、区)"}[level]
-    ctx.add("E_WRONG_LEVEL", rows=lines[wrong[wrong].index], column=header,
-            values=codes[wrong[wrong].index], expected=level_zh)
+    ctx.add(
+        "E_WRONG_LEVEL",
+        rows=lines[wrong[wrong].index],
+        column=header,
+        values=codes[wrong[wrong].index],
+        expected=level_zh,
+    )
     j = ctx.jurisdiction_code
     inside = known["county_code"].eq(j) | known["city_code"].eq(j) | known["province_code"].eq(j)
     outside = ~inside & ~wrong
-    ctx.add("E_ORG_UNIT_OUTSIDE_JURISDICTION", rows=lines[outside[outside].index], column=header,
-            values=codes[outside[outside].index], expected=j)
+    ctx.add(
+        "E_ORG_UNIT_OUTSIDE_JURISDICTION",
+        rows=lines[outside[outside].index],
+        column=header,
+        values=codes[outside[outside].index],
+        expected=j,
+    )
 
 
-def check_rows(frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray,
-               ctx: Context) -> None:
+def check_rows(
+    frame: pd.DataFrame, headers: dict[str, str], lines: np.ndarray, ctx: Context
+) -> None:
     """Rules GX cannot express: divisions, duplicates, the period, sectors per agency."""
     if "org_unit_code" in frame:  # task progress has none: its jurisdiction is the file's
         check_org_units(frame, headers, lines, ctx)
     years = frame["year"]
     off = years.notna() & years.ne(int(ctx.period[:4]))
-    ctx.add("E_PERIOD_MISMATCH", rows=lines[off.to_numpy()], column=headers["year"],
-            values=years[off], expected=ctx.period[:4])
+    ctx.add(
+        "E_PERIOD_MISMATCH",
+        rows=lines[off.to_numpy()],
+        column=headers["year"],
+        values=years[off],
+        expected=ctx.period[:4],
+    )
     if "quarter" in frame:  # quarterly: period YYYYQn
         quarters = frame["quarter"]
         off = quarters.notna() & quarters.ne(int(ctx.period[5:] or 0))
-        ctx.add("E_PERIOD_MISMATCH", rows=lines[off.to_numpy()], column=headers["quarter"],
-                values=quarters[off], expected=ctx.period)
+        ctx.add(
+            "E_PERIOD_MISMATCH",
+            rows=lines[off.to_numpy()],
+            column=headers["quarter"],
+            values=quarters[off],
+            expected=ctx.period,
+        )
     keys = ctx.stype.key_columns
     dup = frame.duplicated(keys, keep="first") & frame[keys].notna().all(axis=1)
     if dup.any():
         first = frame.reset_index().groupby(keys, dropna=True)["index"].transform("first")
         first_line = lines[first.to_numpy()]
-        ctx.add("E_DUPLICATE_KEY", rows=lines[dup.to_numpy()], column=headers[keys[0]],
-                values=frame.loc[dup, keys[0]], expected=first_line[dup.to_numpy()][0])
+        ctx.add(
+            "E_DUPLICATE_KEY",
+            rows=lines[dup.to_numpy()],
+            column=headers[keys[0]],
+            values=frame.loc[dup, keys[0]],
+            expected=first_line[dup.to_numpy()][0],
+        )
     if "sector" in frame:
         mine = [code for code, (_zh, _en, agency) in SECTORS.items() if agency == ctx.agency_code]
         foreign = frame["sector"].isin([c for c in SECTORS if c not in mine])
-        ctx.add("E_SECTOR_NOT_ALLOWED", rows=lines[foreign.to_numpy()], column=headers["sector"],
-                values=frame.loc[foreign, "sector"], expected="、".join(mine))
+        ctx.add(
+            "E_SECTOR_NOT_ALLOWED",
+            rows=lines[foreign.to_numpy()],
+            column=headers["sector"],
+            values=frame.loc[foreign, "sector"],
+            expected="、".join(mine),
+        )
 
 
-def check_outliers(frame: pd.DataFrame, previous: pd.DataFrame | None,
-                   headers: dict[str, str], lines: np.ndarray, ctx: Context) -> None:
+def check_outliers(
+    frame: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    headers: dict[str, str],
+    lines: np.ndarray,
+    ctx: Context,
+) -> None:
     """Warn where a figure moved sharply since the unit's last accepted submission: by more
     than half (from a base of at least 10), or a robust z-score of the change above 3."""
     if previous is None or previous.empty:
@@ -300,5 +408,12 @@ def check_outliers(frame: pd.DataFrame, previous: pd.DataFrame | None,
         flagged &= np.isfinite(change)
         idx = np.flatnonzero(flagged)
         for i in idx[:MAX_PER_GROUP]:
-            ctx.issues.append(Issue.make("W_OUTLIER", row=int(lines[i]), column=headers[col],
-                                         value=int(new_v.iloc[i]), expected=int(old_v.iloc[i])))
+            ctx.issues.append(
+                Issue.make(
+                    "W_OUTLIER",
+                    row=int(lines[i]),
+                    column=headers[col],
+                    value=int(new_v.iloc[i]),
+                    expected=int(old_v.iloc[i]),
+                )
+            )

@@ -49,14 +49,18 @@ def _suite(type_code: str):
 
     context, source = _context()
     spec = load_suite_spec(type_code)
-    suite = context.suites.add(ExpectationSuite(
-        name=spec["name"],
-        expectations=[ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"],
-                                               meta=e.get("meta", {}))
-                      for e in spec["expectations"]],
-    ))
+    suite = context.suites.add(
+        ExpectationSuite(
+            name=spec["name"],
+            expectations=[
+                ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"], meta=e.get("meta", {}))
+                for e in spec["expectations"]
+            ],
+        )
+    )
     batch_definition = source.add_dataframe_asset(type_code).add_batch_definition_whole_dataframe(
-        type_code)
+        type_code
+    )
     return suite, batch_definition
 
 
@@ -71,13 +75,15 @@ def validate(type_code: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
         if r.success:
             continue
         config = r.expectation_config
-        failed.append({
-            "type": config.type,
-            "kwargs": dict(config.kwargs),
-            "meta": dict(config.meta or {}),
-            "rows": list(r.result.get("unexpected_index_list") or []),
-            "raised": _raised(r.exception_info),
-        })
+        failed.append(
+            {
+                "type": config.type,
+                "kwargs": dict(config.kwargs),
+                "meta": dict(config.meta or {}),
+                "rows": list(r.result.get("unexpected_index_list") or []),
+                "raised": _raised(r.exception_info),
+            }
+        )
     return failed
 
 

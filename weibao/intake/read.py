@@ -15,8 +15,13 @@ from datetime import date, datetime
 
 from weibao.intake.receipt import Issue
 
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16",
-                  "gb18030": "GBK/GB18030", "xlsx": "xlsx"}
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (BOM)",
+    "utf-16": "UTF-16",
+    "gb18030": "GBK/GB18030",
+    "xlsx": "xlsx",
+}
 TEMPLATE_SHEET = "数据"
 
 
@@ -49,8 +54,11 @@ def _looks_garbled(text: str) -> bool:
     """Decoded, but not plausibly a table a person typed: control characters or private-use
     code points, which is what another encoding read as GB18030 tends to produce."""
     sample = text[:20000]
-    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\r\n\t")
-              or 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) > 0x2FFFF)
+    odd = sum(
+        1
+        for ch in sample
+        if (ord(ch) < 32 and ch not in "\r\n\t") or 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) > 0x2FFFF
+    )
     return odd > max(2, len(sample) // 500)
 
 
@@ -91,8 +99,9 @@ def read_csv_bytes(data: bytes) -> RawTable:
             records.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        return RawTable([], [], [], encoding,
-                        [Issue.make("E_UNREADABLE_FILE", row=start, detail=str(exc))])
+        return RawTable(
+            [], [], [], encoding, [Issue.make("E_UNREADABLE_FILE", row=start, detail=str(exc))]
+        )
     return _from_rows(records, encoding)
 
 
@@ -104,7 +113,9 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -116,16 +127,25 @@ def read_xlsx_bytes(data: bytes, sheet_name: str | None = None) -> RawTable:
     try:
         wb = load_workbook(io.BytesIO(data), data_only=False, read_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        return RawTable([], [], [], "xlsx", [Issue.make("E_UNREADABLE_FILE", detail=str(exc)[:200])])
+        return RawTable(
+            [], [], [], "xlsx", [Issue.make("E_UNREADABLE_FILE", detail=str(exc)[:200])]
+        )
     wanted = sheet_name or TEMPLATE_SHEET
     ws = wb[wanted] if wanted in wb.sheetnames else wb.worksheets[0]
     header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-    issues = [Issue.make("E_MERGED_CELLS", row=rng.min_row, value=str(rng),
-                         column=_cell_text(header[rng.min_col - 1])
-                         if rng.min_col <= len(header) else None)
-              for rng in ws.merged_cells.ranges]
-    records = [(i, [_cell_text(v) for v in row])
-               for i, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+    issues = [
+        Issue.make(
+            "E_MERGED_CELLS",
+            row=rng.min_row,
+            value=str(rng),
+            column=_cell_text(header[rng.min_col - 1]) if rng.min_col <= len(header) else None,
+        )
+        for rng in ws.merged_cells.ranges
+    ]
+    records = [
+        (i, [_cell_text(v) for v in row])
+        for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
+    ]
     while records and not any(c.strip() for c in records[-1][1]):
         records.pop()  # formatted but empty (the template formats 5,000 rows): not a warning
     table = _from_rows(records, "xlsx")

@@ -17,19 +17,23 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "在 Excel 中选择“另存为”→“CSV UTF-8(逗号分隔)”,或下载模板重新填写",
     ),
     "E_EMPTY_FILE": (
-        "文件中没有数据行", "the file has no data rows",
+        "文件中没有数据行",
+        "the file has no data rows",
         "请在模板的表头下方逐行填写数据后再上传",
     ),
     "E_UNREADABLE_FILE": (
-        "无法读取文件:{detail}", "the file cannot be read: {detail}",
+        "无法读取文件:{detail}",
+        "the file cannot be read: {detail}",
         "请上传 .csv 或 .xlsx 文件;Excel 文件请另存为 .xlsx 格式",
     ),
     "E_MISSING_COLUMN": (
-        "缺少必填列“{expected}”", "required column '{expected}' is missing",
+        "缺少必填列“{expected}”",
+        "required column '{expected}' is missing",
         "请使用模板的表头,不要删除或改名;可下载最新模板对照",
     ),
     "E_DUPLICATE_COLUMN": (
-        "列“{column}”出现了不止一次", "column '{column}' appears more than once",
+        "列“{column}”出现了不止一次",
+        "column '{column}' appears more than once",
         "删除重复的列,每个表头只保留一列",
     ),
     "E_PERSONAL_DATA": (
@@ -38,23 +42,28 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "删除姓名、身份证号、手机号、住址等个人信息所在的列或单元格,只保留按单位汇总的数字后重新上传",
     ),
     "E_MISSING_VALUE": (
-        "“{column}”为空", "'{column}' is empty",
+        "“{column}”为空",
+        "'{column}' is empty",
         "填写该单元格;如果是合并单元格造成的空白,请取消合并并在每一行填写",
     ),
     "E_MERGED_CELLS": (
-        "表格中有合并单元格({value})", "the sheet has merged cells ({value})",
+        "表格中有合并单元格({value})",
+        "the sheet has merged cells ({value})",
         "取消合并单元格,并在每一行填写完整的值",
     ),
     "E_FORMULA": (
-        "“{column}”是公式而不是数值:{value}", "'{column}' holds a formula, not a value: {value}",
+        "“{column}”是公式而不是数值:{value}",
+        "'{column}' holds a formula, not a value: {value}",
         "复制该列后“选择性粘贴→数值”,再保存上传",
     ),
     "E_NOT_A_NUMBER": (
-        "“{column}”应为数字,实际为“{value}”", "'{column}' should be a number, got '{value}'",
+        "“{column}”应为数字,实际为“{value}”",
+        "'{column}' should be a number, got '{value}'",
         "只填阿拉伯数字,不要填文字、单位或备注",
     ),
     "E_NOT_AN_INTEGER": (
-        "“{column}”应为整数,实际为“{value}”", "'{column}' should be a whole number, got '{value}'",
+        "“{column}”应为整数,实际为“{value}”",
+        "'{column}' should be a whole number, got '{value}'",
         "人数、户数等请填整数",
     ),
     "E_OUT_OF_RANGE": (
@@ -68,15 +77,18 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "从模板的下拉列表中选择",
     ),
     "E_NUMERATOR_GT_DENOMINATOR": (
-        "“{column}”({value})大于“{expected}”", "'{column}' ({value}) is larger than '{expected}'",
+        "“{column}”({value})大于“{expected}”",
+        "'{column}' ({value}) is larger than '{expected}'",
         "部分数不能大于总数,请核对两列是否填反或填错",
     ),
     "E_UNKNOWN_ORG_UNIT": (
-        "区划代码“{value}”不存在", "division code '{value}' does not exist",
+        "区划代码“{value}”不存在",
+        "division code '{value}' does not exist",
         "使用国家统计局2023年统计用区划代码,注意代码位数和前导零(单元格设为文本格式)",
     ),
     "E_WRONG_LEVEL": (
-        "区划代码“{value}”不是{expected}级代码", "division code '{value}' is not a {expected} code",
+        "区划代码“{value}”不是{expected}级代码",
+        "division code '{value}' is not a {expected} code",
         "本报送类型应按{expected}逐行填写",
     ),
     "E_ORG_UNIT_OUTSIDE_JURISDICTION": (
@@ -85,7 +97,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "只填写本辖区内的单位;其他地区的数据由其所在地报送",
     ),
     "E_DUPLICATE_KEY": (
-        "与第 {expected} 行重复({value})", "duplicates row {expected} ({value})",
+        "与第 {expected} 行重复({value})",
+        "duplicates row {expected} ({value})",
         "同一单位同一年只填一行,请合并或删除重复行",
     ),
     "E_PERIOD_MISMATCH": (
@@ -94,46 +107,63 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "每个文件只报一个年度;请核对年度列或选择正确的报送期间",
     ),
     "E_PERIOD_IN_FUTURE": (
-        "报送期间 {value} 尚未开始", "the period {value} has not started yet",
+        "报送期间 {value} 尚未开始",
+        "the period {value} has not started yet",
         "核对报送期间",
     ),
     "E_UNIT_NOT_ALLOWED": (
-        "{value} 不负责报送“{expected}”", "{value} is not responsible for submitting '{expected}'",
+        "{value} 不负责报送“{expected}”",
+        "{value} is not responsible for submitting '{expected}'",
         "请确认报送单位;该类数据由 {detail} 报送",
     ),
     "E_SECTOR_NOT_ALLOWED": (
-        "行业“{value}”不由本单位报送", "sector '{value}' is not reported by this unit",
+        "行业“{value}”不由本单位报送",
+        "sector '{value}' is not reported by this unit",
         "只填写本单位主管行业的机构:{expected}",
     ),
     "E_UNKNOWN_JURISDICTION": (
-        "辖区代码“{value}”不存在", "jurisdiction code '{value}' does not exist",
+        "辖区代码“{value}”不存在",
+        "jurisdiction code '{value}' does not exist",
         "填写县(市、区)6位区划代码",
     ),
     "W_WHITESPACE": (
-        "已去掉首尾空格", "surrounding spaces removed", "",
+        "已去掉首尾空格",
+        "surrounding spaces removed",
+        "",
     ),
     "W_FULLWIDTH": (
-        "已将全角字符“{value}”转为半角", "full-width characters in '{value}' converted", "",
+        "已将全角字符“{value}”转为半角",
+        "full-width characters in '{value}' converted",
+        "",
     ),
     "W_PERCENT_SIGN": (
-        "已去掉数字中的“%”:{value}", "'%' removed from a number: {value}",
+        "已去掉数字中的“%”:{value}",
+        "'%' removed from a number: {value}",
         "数字列只填数字;本列是人数,不是百分比,请核对",
     ),
     "W_THOUSANDS_SEPARATOR": (
-        "已去掉千分位分隔符:{value}", "thousands separator removed: {value}", "",
+        "已去掉千分位分隔符:{value}",
+        "thousands separator removed: {value}",
+        "",
     ),
     "W_TRAILING_EMPTY_ROWS": (
-        "已忽略文件末尾的 {value} 个空行", "{value} empty row(s) at the end ignored", "",
+        "已忽略文件末尾的 {value} 个空行",
+        "{value} empty row(s) at the end ignored",
+        "",
     ),
     "W_EMPTY_ROW": (
-        "已忽略空行", "empty row ignored", "",
+        "已忽略空行",
+        "empty row ignored",
+        "",
     ),
     "W_UNKNOWN_COLUMN": (
-        "未识别的列“{column}”已忽略", "unrecognised column '{column}' ignored",
+        "未识别的列“{column}”已忽略",
+        "unrecognised column '{column}' ignored",
         "如需报送该数据,请联系未保办增加字段",
     ),
     "W_NO_ROWS": (
-        "文件只有表头,已按“本期无可报送的机构”接收", "header only: recorded as 'nothing to report this period'",
+        "文件只有表头,已按“本期无可报送的机构”接收",
+        "header only: recorded as 'nothing to report this period'",
         "如本期确有机构,请补充数据行后重新上传",
     ),
     "W_OUTLIER": (
@@ -189,17 +219,32 @@ class Issue:
     hint_en: str = ""
 
     @classmethod
-    def make(cls, code: str, row: int | None = None, column: str | None = None,
-             value: object = None, expected: object = "", detail: object = "") -> Issue:
+    def make(
+        cls,
+        code: str,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+        expected: object = "",
+        detail: object = "",
+    ) -> Issue:
         zh, en, hint = MESSAGES[code]
-        fields_ = {"value": "" if value is None else value, "column": column or "",
-                   "expected": expected, "detail": detail}
+        fields_ = {
+            "value": "" if value is None else value,
+            "column": column or "",
+            "expected": expected,
+            "detail": detail,
+        }
         return cls(
             severity="error" if code.startswith("E_") else "warning",
-            code=code, row=None if row is None else int(row), column=column,
+            code=code,
+            row=None if row is None else int(row),
+            column=column,
             value=None if value is None else str(value),
-            message_zh=zh.format(**fields_), message_en=en.format(**fields_),
-            hint_zh=hint.format(**fields_), hint_en=HINTS_EN.get(code, ""),
+            message_zh=zh.format(**fields_),
+            message_en=en.format(**fields_),
+            hint_zh=hint.format(**fields_),
+            hint_en=HINTS_EN.get(code, ""),
         )
 
 

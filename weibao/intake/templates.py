@@ -8,8 +8,12 @@ from weibao.intake.gx import allowed_values
 from weibao.intake.read import TEMPLATE_SHEET
 from weibao.submission_types import SECTORS, SUBMISSION_TYPES
 
-LEVEL_ZH = {"village": "村(社区)", "township": "乡镇(街道)", "institution": "机构",
-            "county": "县(市、区)"}
+LEVEL_ZH = {
+    "village": "村(社区)",
+    "township": "乡镇(街道)",
+    "institution": "机构",
+    "county": "县(市、区)",
+}
 AGENCY_ZH = {"civil_affairs": "民政局", "education": "教育局", "health": "卫生健康局"}
 
 
@@ -47,9 +51,14 @@ def template_xlsx(type_code: str) -> bytes:
                 ws.cell(row=row, column=i).number_format = "@"
         choices = _choices(type_code, col.name)
         if choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                                allow_blank=False, showErrorMessage=True,
-                                errorTitle="无效的值", error="请从下拉列表中选择")
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(choices) + '"',
+                allow_blank=False,
+                showErrorMessage=True,
+                errorTitle="无效的值",
+                error="请从下拉列表中选择",
+            )
             dv.add(f"{letter}2:{letter}5001")
             ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
@@ -61,16 +70,29 @@ def template_xlsx(type_code: str) -> bytes:
         ["报送单位", submitters],
         ["填报层级", f"每个{LEVEL_ZH[stype.level]}一行"],
         ["报送周期", "每年一次,填报上一年度数据" if stype.period == "year" else stype.period],
-        ["截止时间", f"统计期结束后 {stype.deadline_days} 天内(如 2024 年度数据于 2025 年 1 月 "
-                     f"{stype.deadline_days} 日前报送)"],
-        ["注意", "只填汇总数字。不要填写任何人的姓名、身份证号、手机号或住址,含有个人信息的文件会被退回。"],
+        [
+            "截止时间",
+            f"统计期结束后 {stype.deadline_days} 天内(如 2024 年度数据于 2025 年 1 月 "
+            f"{stype.deadline_days} 日前报送)",
+        ],
+        [
+            "注意",
+            "只填汇总数字。不要填写任何人的姓名、身份证号、手机号或住址,含有个人信息的文件会被退回。",
+        ],
         ["注意", "区划代码请填国家统计局2023年统计用区划代码,单元格保持文本格式,不要删除前导零。"],
         [],
         ["列名", "说明", "单位", "English", "可选值"],
     ]
     for col in stype.columns:
-        lines.append([col.header_zh, col.description_zh, col.unit_zh, col.description_en,
-                      "、".join(_choices(type_code, col.name))])
+        lines.append(
+            [
+                col.header_zh,
+                col.description_zh,
+                col.unit_zh,
+                col.description_en,
+                "、".join(_choices(type_code, col.name)),
+            ]
+        )
     for row in lines:
         notes.append(row)
     notes["A1"].font = Font(bold=True, size=13)
