@@ -6,7 +6,7 @@ with
 measures as (select * from {{ ref('stg_submissions__indicator_measures') }}),
 org_units as (select * from {{ ref('stg_reference__org_units') }}),
 indicators as (select * from {{ ref('dim_indicators') }}),
-targets as (select * from {{ ref('stg_reference__targets') }}),
+annual as (select * from {{ ref('int_indicator_values_targeted') }}),
 
 located as (
 
@@ -37,58 +37,34 @@ rolled_up as (
 
 ),
 
-with_ancestors as (
-
-    select
-        rolled_up.*,
-        org_units.province_code,
-        org_units.city_code,
-        org_units.county_code,
-        org_units.township_code,
-        org_units.village_code
-    from rolled_up
-    inner join org_units on rolled_up.org_unit_code = org_units.org_unit_code
-
-),
-
-targeted as (
-
-    select
-        with_ancestors.*,
-        {{ nearest_target_code() }} as target_org_unit_code
-    from with_ancestors
-    {{ nearest_target_joins('with_ancestors', 'targets') }}
-
-),
-
 measured as (
 
+    {#- The annual target that applies (own or inherited, counts never inherited) is the one
+        int_indicator_values_targeted already resolved for the year's value. -#}
     select
-        targeted.indicator_code,
-        targeted.org_unit_code,
-        targeted.level,
-        targeted.year,
-        targeted.quarter,
-        targeted.numerator,
-        targeted.denominator,
+        rolled_up.indicator_code,
+        rolled_up.org_unit_code,
+        rolled_up.level,
+        rolled_up.year,
+        rolled_up.quarter,
+        rolled_up.numerator,
+        rolled_up.denominator,
         case
-            when indicators.value_kind = 'count' then cast(targeted.numerator as decimal(18, 2))
-            else cast(round(cast(targeted.numerator as decimal(18, 4))
-                * {{ value_scale('indicators.value_kind') }} / nullif(targeted.denominator, 0), 2)
+            when indicators.value_kind = 'count' then cast(rolled_up.numerator as decimal(18, 2))
+            else cast(round(cast(rolled_up.numerator as decimal(18, 4))
+                * {{ value_scale('indicators.value_kind') }} / nullif(rolled_up.denominator, 0), 2)
                 as decimal(18, 2))
         end as value,
         indicators.value_kind,
-        targets.comparator,
-        targets.target_value,
-        targeted.is_demo
-    from targeted
-    inner join indicators on targeted.indicator_code = indicators.indicator_code
-    left join targets
-        on targets.indicator_code = targeted.indicator_code
-        and targets.year = targeted.year
-        and targets.org_unit_code = targeted.target_org_unit_code
-        and (indicators.value_kind <> 'count'
-            or targeted.target_org_unit_code = targeted.org_unit_code)
+        annual.comparator,
+        annual.target_value,
+        rolled_up.is_demo
+    from rolled_up
+    inner join indicators on rolled_up.indicator_code = indicators.indicator_code
+    left join annual
+        on annual.indicator_code = rolled_up.indicator_code
+        and annual.org_unit_code = rolled_up.org_unit_code
+        and annual.year = rolled_up.year
 
 ),
 
