@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test install system build serve lint clean
 
-demo: install
+demo: install system
 	$(BIN)/weibao demo
 
 test: install system
