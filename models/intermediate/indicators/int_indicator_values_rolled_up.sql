@@ -53,12 +53,8 @@ final as (
         summed.year,
         summed.numerator,
         case when indicators.value_kind <> 'count' then summed.denominator end as denominator,
-        case
-            when indicators.value_kind = 'count' then cast(summed.numerator as decimal(18, 2))
-            else cast(round(cast(summed.numerator as decimal(18, 4))
-                * {{ value_scale('indicators.value_kind') }} / nullif(summed.denominator, 0), 2)
-                as decimal(18, 2))
-        end as value,
+        {{ indicator_value('indicators.value_kind', 'summed.numerator', 'summed.denominator') }}
+            as value,
         summed.is_demo
     from summed
     inner join indicators on summed.indicator_code = indicators.indicator_code

@@ -49,12 +49,8 @@ measured as (
         rolled_up.quarter,
         rolled_up.numerator,
         rolled_up.denominator,
-        case
-            when indicators.value_kind = 'count' then cast(rolled_up.numerator as decimal(18, 2))
-            else cast(round(cast(rolled_up.numerator as decimal(18, 4))
-                * {{ value_scale('indicators.value_kind') }} / nullif(rolled_up.denominator, 0), 2)
-                as decimal(18, 2))
-        end as value,
+        {{ indicator_value('indicators.value_kind', 'rolled_up.numerator', 'rolled_up.denominator') }}
+            as value,
         indicators.value_kind,
         annual.comparator,
         annual.target_value,
