@@ -199,3 +199,17 @@ def test_brief_page(published_warehouse: Path):
     assert [t.value for t in at.title] == ["会议简报"]
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["下载 Excel 简报", "下载 PDF 简报"]
+
+
+def test_brief_reporting_counts_sum_the_quarters(published_warehouse, mart):
+    # The brief and the Reporting page share one query; quarterly types must be one row a year.
+    from weibao.brief import queries
+
+    rows = queries.reporting_counts(published_warehouse, "330483", 2022)
+    assert not rows.duplicated(["agency_code", "submission_type"]).any()
+    quarters = mart(
+        "select sum(expected_count) as n from fct_reporting_rates where org_unit_code = '330483' "
+        "and year = 2022 and submission_type = 'committee_meetings'"
+    ).n[0]
+    meetings = rows[rows.submission_type == "committee_meetings"]
+    assert len(meetings) == 1 and meetings.expected_count.iloc[0] == quarters == 4

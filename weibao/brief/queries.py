@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from weibao import mart_sql
 from weibao.errors import WeibaoError
 
 _CHAIN = """
@@ -128,28 +129,12 @@ def member_units(warehouse: Path, jurisdiction: str | None) -> pd.DataFrame:
 
 
 def reporting_counts(warehouse: Path, area: str, year: int) -> pd.DataFrame:
-    sql = """
-        select agency_code, submission_type, expected_count, received_count, on_time_count,
-            late_count, missing_count, pending_count, reporting_rate, is_demo
-        from fct_reporting_rates where org_unit_code = ? and year = ?
-        order by agency_code, submission_type
-    """
-    return _query(warehouse, sql, [area, year])
+    return _query(warehouse, mart_sql.REPORTING_COUNTS, [area, year])
 
 
 def overdue(warehouse: Path, area: str, year: int) -> pd.DataFrame:
     """Missing and late submissions in the area's counties, missing first, most overdue first."""
-    sql = """
-        select s.jurisdiction_code, c.org_unit_name as county_name, s.agency_code,
-            s.submission_type, s.period, s.deadline, s.status, s.days_late, s.is_demo
-        from fct_submission_status s
-        join dim_org_units c on c.org_unit_code = s.jurisdiction_code
-        where ? in (c.county_code, c.city_code, c.province_code) and s.year = ?
-            and s.status in ('missing', 'late')
-        order by s.status = 'late', s.days_late desc, s.jurisdiction_code, s.agency_code,
-            s.submission_type
-    """
-    return _query(warehouse, sql, [area, year])
+    return _query(warehouse, mart_sql.OVERDUE, [area, year])
 
 
 def demo_flags(warehouse: Path, code: str, year: int) -> bool:
