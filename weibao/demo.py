@@ -24,7 +24,6 @@ already holds the submissions writes nothing (the submission ids are already the
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
 import multiprocessing
@@ -42,7 +41,7 @@ import pandas as pd
 
 from weibao import store
 from weibao.paths import REFERENCE_DIR, submissions_dir
-from weibao.store import accept, make_submission_id, read_manifest
+from weibao.store import accept, identify, read_manifest
 from weibao.submission_types import SECTORS, SUBMISSION_TYPES
 
 DEFAULT_SEED = 20220524
@@ -1351,15 +1350,9 @@ def _write(
     years = sorted(set(int(y) for y in years))
     for year, pending in zip(years, _years_pending(years, wanted, seed), strict=True):
         for p, original in pending:
-            received_iso = p.received_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-            sid = make_submission_id(
-                p.submission_type,
-                p.county,
-                p.agency,
-                p.period,
-                received_iso,
-                hashlib.sha256(original).hexdigest(),
-            )
+            sid = identify(
+                p.submission_type, p.county, p.agency, p.period, p.received_at, original
+            ).submission_id
             if sid in existing:
                 continue
             accept(

@@ -109,14 +109,31 @@ def read_manifest(root: Path | None = None) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def make_submission_id(
-    submission_type: str, jurisdiction: str, agency: str, period: str, received_at: str, sha256: str
-) -> str:
+@dataclass(frozen=True)
+class Identity:
+    """What names a submission: when it arrived, what it held, and the id derived from both."""
+
+    submission_id: str
+    received_at: str  # ISO 8601, UTC, whole seconds
+    sha256: str
+
+
+def identify(
+    submission_type: str,
+    jurisdiction: str,
+    agency: str,
+    period: str,
+    received_at: datetime,
+    original: bytes,
+) -> Identity:
+    """The one derivation of a submission id, shared by accept, reject, intake and the demo."""
+    received_iso = received_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sha = hashlib.sha256(original).hexdigest()
     digest = hashlib.sha256(
-        "|".join([submission_type, jurisdiction, agency, period, received_at, sha256]).encode()
+        "|".join([submission_type, jurisdiction, agency, period, received_iso, sha]).encode()
     ).hexdigest()[:10]
-    stamp = received_at.replace("-", "").replace(":", "")[:15]
-    return f"{stamp}-{digest}"
+    stamp = received_iso.replace("-", "").replace(":", "")[:15]
+    return Identity(f"{stamp}-{digest}", received_iso, sha)
 
 
 def accept(
@@ -141,12 +158,15 @@ def accept(
     columns = [c.name for c in stype.columns]
     if list(normalized.columns) != columns:
         raise ValueError(f"normalised columns {list(normalized.columns)} != {columns}")
-    received = (received_at or datetime.now(UTC)).astimezone(UTC)
-    received_iso = received.strftime("%Y-%m-%dT%H:%M:%SZ")
-    sha = hashlib.sha256(original).hexdigest()
-    sid = make_submission_id(
-        submission_type, jurisdiction_code, agency_code, period, received_iso, sha
+    ident = identify(
+        submission_type,
+        jurisdiction_code,
+        agency_code,
+        period,
+        received_at or datetime.now(UTC),
+        original,
     )
+    sid, received_iso, sha = ident.submission_id, ident.received_at, ident.sha256
     ext = Path(original_filename).suffix.lower() or ".csv"
     stored = Path(submission_type) / period / f"{sid}.csv"
     orig = Path("originals") / submission_type / period / f"{sid}{ext}"
@@ -199,11 +219,8 @@ def reject(
 ) -> ManifestEntry:
     """Quarantine a rejected file with its receipt. Nothing of it reaches the warehouse."""
     root = root or submissions_dir()
-    received_iso = received_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    sha = hashlib.sha256(original).hexdigest()
-    sid = make_submission_id(
-        submission_type, jurisdiction_code, agency_code, period, received_iso, sha
-    )
+    ident = identify(submission_type, jurisdiction_code, agency_code, period, received_at, original)
+    sid, received_iso, sha = ident.submission_id, ident.received_at, ident.sha256
     folder = Path("quarantine") / sid
     orig = folder / f"original{Path(original_filename).suffix.lower() or '.csv'}"
     _write_all(root, [(orig, original), (folder / "receipt.json", receipt_json.encode("utf-8"))])
@@ -326,7 +343,3 @@ def _append(root: Path, entry: ManifestEntry) -> None:
         writer.writerow(row)
         fh.flush()
         os.fsync(fh.fileno())
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -253,15 +253,9 @@ def submit(
         received_at=received,
     )
     if normalized is None:
-        received_iso = received.strftime("%Y-%m-%dT%H:%M:%SZ")
-        receipt.submission_id = store.make_submission_id(
-            submission_type,
-            str(jurisdiction_code),
-            agency_code,
-            str(period),
-            received_iso,
-            store.sha256(data),
-        )
+        receipt.submission_id = store.identify(
+            submission_type, str(jurisdiction_code), agency_code, str(period), received, data
+        ).submission_id
         store.reject(**common, receipt_json=receipt.to_json(), rows=receipt.rows_read)
     else:
         entry = store.accept(**common, normalized=normalized)
