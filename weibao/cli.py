@@ -50,6 +50,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from weibao.paths import warehouse_path
+    from weibao.settings import settings
 
     published = warehouse_path(args.warehouse)
     if not published.exists():
@@ -73,6 +74,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--server.maxUploadSize",
+        str(settings().max_upload_mb),
     ]
     _progress(f"看板 / dashboard: http://{args.host}:{args.port}  (Ctrl+C 退出 / to stop)")
     try:
