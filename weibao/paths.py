@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
 REFERENCE_DIR = SEEDS_DIR / "reference"
 POLICY_DIR = ROOT / "reference" / "policy"
+LOCALES_DIR = ROOT / "locales"
+EXPECTATIONS_DIR = ROOT / "expectations"
 DEFAULT_WAREHOUSE = ROOT / "warehouse" / "weibao.duckdb"
 
 
