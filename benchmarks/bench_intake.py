@@ -53,12 +53,12 @@ ARGS = dict(
 
 
 def make_file(rows: int, seed: int = 35) -> bytes:
+    import duckdb
     import numpy as np
     import pandas as pd
 
-    units = pd.read_csv(
-        ROOT / "seeds" / "reference" / "org_units.csv", dtype=str, keep_default_na=False
-    )
+    divisions = ROOT / "reference" / "divisions" / "divisions_2023.parquet"
+    units = duckdb.connect().execute(f"select * from read_parquet('{divisions}')").df()
     townships = units.loc[(units.province_code == "35") & (units.level == "township"), "code"]
     rng = np.random.default_rng(seed)
     sector = rng.choice(len(SECTORS), rows, p=[0.45, 0.4, 0.15])

@@ -83,11 +83,27 @@ def policy_documents(db: DbKey) -> pd.DataFrame:
 
 @_loader
 def jurisdictions(db: DbKey) -> pd.DataFrame:
+    """The committees served (committees.csv) and the documents' jurisdictions."""
     sql = """
         select org_unit_code, org_unit_name, level from dim_org_units
-        where is_document_jurisdiction order by level_rank, org_unit_code
+        where is_committee or is_document_jurisdiction order by level_rank, org_unit_code
     """
     return _query(db, sql)
+
+
+@_loader
+def _default_org(db: DbKey) -> pd.DataFrame:
+    sql = """
+        select org_unit_code from dim_org_units
+        where is_committee order by committee_order limit 1
+    """
+    return _query(db, sql)
+
+
+def default_org() -> str:
+    """The first committee of committees.csv: the jurisdiction a page opens on."""
+    found = _default_org()
+    return str(found["org_unit_code"].iloc[0]) if len(found) else ""
 
 
 @_loader

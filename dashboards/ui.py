@@ -16,7 +16,8 @@ import streamlit as st
 
 from weibao.i18n import STATUSES, TASK_STATUSES, fmt_target, status_badge, t
 
-DEFAULTS: dict[str, Any] = {"lang": "zh", "org_unit_code": "330483", "year": 2022}
+# The default jurisdiction is data: the first committee of committees.csv (data.default_org()).
+DEFAULTS: dict[str, Any] = {"lang": "zh", "year": 2022}
 LANG_NAMES = {"zh": "中文", "en": "English"}
 DEMO_ICON = ":material/science:"
 
@@ -24,6 +25,8 @@ DEMO_ICON = ":material/science:"
 def init_state() -> None:
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    if "org_unit_code" not in st.session_state and data.available():
+        st.session_state["org_unit_code"] = data.default_org()
 
 
 def lang() -> str:
@@ -31,7 +34,7 @@ def lang() -> str:
 
 
 def org() -> str:
-    return st.session_state.get("org_unit_code", DEFAULTS["org_unit_code"])
+    return st.session_state.get("org_unit_code") or data.default_org()
 
 
 def year() -> int:
@@ -71,7 +74,7 @@ def context_selectors() -> None:
     if current not in names:
         chain = data.ancestors(current)
         if chain.empty:
-            st.session_state["org_unit_code"] = current = DEFAULTS["org_unit_code"]
+            st.session_state["org_unit_code"] = current = data.default_org()
         else:
             names[current] = " › ".join(chain["org_unit_name"].tolist()[-3:])
     bound(st.selectbox, "org_unit_code", t("jurisdiction", lg), list(names), format_func=names.get)

@@ -80,7 +80,7 @@ def test_child_director_status_and_gap_by_hand(mart, demo_store):
         [TONGXIANG],
     ).iloc[0]
     assert (row.numerator, row.denominator) == (covered, villages)
-    assert covered == villages - demo.TONGXIANG_2022_VILLAGES_WITHOUT_DIRECTOR
+    assert covered == villages - 7  # calibration.yml: 330483 villages_without_director 2022
     assert row.target_value == 100 and row.comparator == ">="
     assert row.status == "not_achieved"
     assert row.gap == villages - covered
@@ -106,9 +106,9 @@ def test_orphan_standard_county_and_above(mart):
         "'orphan_centralized_standard' and org_unit_code = ? and year = 2022",
         [TONGXIANG],
     ).iloc[0]
-    assert float(county.value) == demo.TONGXIANG_ORPHAN_CENTRALIZED_2022
+    assert float(county.value) == 25_200  # 2,100 元/月 × 12 (calibration.yml)
     assert float(county.target_value) == 25000
-    expected_gap = max(25000 - demo.TONGXIANG_ORPHAN_CENTRALIZED_2022, 0)
+    expected_gap = max(25000 - 25_200, 0)
     assert float(county.gap) == expected_gap
     assert county.status == ("achieved" if expected_gap == 0 else "not_achieved")
 
@@ -129,7 +129,7 @@ def test_orphan_standard_county_and_above(mart):
 
 
 def test_missing_submission_shows_as_no_data(mart):
-    stype, agency, county, period = demo.MISSING_SUBMISSIONS[0]
+    stype, agency, county, period = demo.calibration()["missing_submissions"][0]
     present = mart(
         "select count(*) as n from fct_staff_checks_by_sector where org_unit_code = ? and year = ?",
         [county, int(period)],

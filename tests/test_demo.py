@@ -9,11 +9,12 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
 from weibao import demo
-from weibao.paths import REFERENCE_DIR
+from weibao.paths import DIVISIONS_FILE, REFERENCE_DIR
 from weibao.store import accept, read_manifest
 from weibao.submission_types import SUBMISSION_TYPES, TASK_STATUSES
 
@@ -61,7 +62,7 @@ def _latest(store: Path, manifest: pd.DataFrame, stype: str) -> pd.DataFrame:
 
 
 def _org_units() -> pd.DataFrame:
-    return pd.read_csv(REFERENCE_DIR / "org_units.csv", dtype=str, keep_default_na=False)
+    return duckdb.connect().execute(f"select * from read_parquet('{DIVISIONS_FILE}')").df()
 
 
 def test_deterministic_and_independent_of_other_counties(store, manifest, tmp_path):
@@ -170,7 +171,9 @@ def test_tongxiang_2022_near_targets(store, manifest):
     tx = cd[(cd.year == 2022) & cd.org_unit_code.str.startswith("330483")]
     coverage = 100 * (tx.child_director_count > 0).mean()
     assert 95 <= coverage <= 99.9
-    assert (tx.child_director_count == 0).sum() == demo.TONGXIANG_2022_VILLAGES_WITHOUT_DIRECTOR
+    assert (
+        tx.child_director_count == 0
+    ).sum() == 7  # calibration.yml: 330483 villages_without_director 2022
     # one township lags clearly behind the rest
     by_town = (tx.child_director_count > 0).groupby(tx.org_unit_code.str[:9]).mean()
     assert by_town.min() < 0.85
@@ -190,12 +193,14 @@ def test_tongxiang_2022_near_targets(store, manifest):
     of = _latest(store, manifest, "orphan_foster")
     row = of[(of.org_unit_code == "330483") & (of.year == 2022)]
     assert len(row) == 1
-    assert row.orphan_centralized_standard.iloc[0] == demo.TONGXIANG_ORPHAN_CENTRALIZED_2022
+    assert row.orphan_centralized_standard.iloc[0] == 25_200  # 2,100 元/月 × 12 (calibration.yml)
     assert demo.orphan_centralized_standard("330483", 2022) == 25_200
 
 
 def test_missing_submission_is_missing(manifest):
-    assert demo.MISSING_SUBMISSIONS == [("staff_checks", "education", "640121", "2023")]
+    assert demo.calibration()["missing_submissions"] == [
+        ("staff_checks", "education", "640121", "2023")
+    ]
     keys = set(
         zip(
             manifest.submission_type,
@@ -205,7 +210,7 @@ def test_missing_submission_is_missing(manifest):
             strict=True,
         )
     )
-    for key in demo.MISSING_SUBMISSIONS:
+    for key in demo.calibration()["missing_submissions"]:
         assert key not in keys
     # ...but its neighbours are there
     assert ("staff_checks", "health", "640121", "2023") in keys
@@ -215,7 +220,7 @@ def test_missing_submission_is_missing(manifest):
 
 
 def test_resubmission_supersedes_first(store, manifest):
-    ((stype, agency, county, period),) = demo.RESUBMISSIONS
+    ((stype, agency, county, period),) = demo.calibration()["resubmissions"]
     rows = manifest[
         (manifest.submission_type == stype)
         & (manifest.agency_code == agency)
@@ -401,11 +406,11 @@ def test_tongxiang_2022_generic_near_targets(store, manifest):
         f = _latest(store, manifest, stype)
         return f[(f.year == 2022) & f.org_unit_code.str.startswith("330483")]
 
-    assert rows("protection_stations").has_station.sum() == demo.TONGXIANG_2022_STATIONS == 10
+    assert rows("protection_stations").has_station.sum() == 10
     assert len(rows("protection_stations")) == 11
     homes = rows("child_homes")
-    assert homes.titled_this_year.sum() == demo.TONGXIANG_2022_MODEL_HOMES_NAMED
-    assert homes.titled_by_city.sum() == demo.TONGXIANG_2022_MODEL_HOMES_CITY_NAMED
+    assert homes.titled_this_year.sum() == 12
+    assert homes.titled_by_city.sum() == 3
     share = homes.has_model_home.groupby(homes.org_unit_code.str[:9]).mean()
     assert (share < 0.15).sum() == 1  # the lagging township; the others reach 15 %
     cc = rows("childcare_places").iloc[0]
@@ -449,7 +454,7 @@ def test_committee_meetings_are_cumulative_by_quarter(store, manifest):
     # counties enter 0 plenary meetings: that is the provincial joint conference's figure
     assert (cm[cm.org_unit_code.str.len() == 6].plenary_meetings == 0).all()
     fj = cm[cm.org_unit_code == "35"].set_index(["year", "quarter"])
-    for year, quarter in demo.FUJIAN_PLENARY_QUARTER.items():
+    for year, quarter in demo.calibration()["jurisdictions"]["35"]["plenary_quarter"].items():
         if year in YEARS:
             assert fj.loc[(year, 4), "plenary_meetings"] == (quarter is not None)
 

@@ -21,7 +21,7 @@ import pytest
 from weibao import store
 from weibao.build import build
 from weibao.intake import submit
-from weibao.paths import REFERENCE_DIR
+from weibao.paths import DIVISIONS_FILE
 
 COUNTY = "330483"
 CD_HEADER = "村(社区)代码,年度,儿童主任人数"
@@ -30,8 +30,16 @@ N_CONCURRENT = 12
 
 
 def _villages() -> list[str]:
-    units = pd.read_csv(REFERENCE_DIR / "org_units.csv", dtype=str, keep_default_na=False)
-    return sorted(units.loc[(units.county_code == COUNTY) & (units.level == "village"), "code"])
+    return sorted(
+        c
+        for (c,) in duckdb.connect()
+        .execute(
+            f"select code from read_parquet('{DIVISIONS_FILE}') "
+            "where county_code = ? and level = 'village'",
+            [COUNTY],
+        )
+        .fetchall()
+    )
 
 
 def _directors_file(counts: list[int], year: int = 2024) -> bytes:

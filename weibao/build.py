@@ -1,8 +1,11 @@
 """Build and publish: write, audit, publish.
 
-1. Load the accepted submission files into a brand-new DuckDB file next to the published one.
-2. Run `dbt build` (seeds, models, contracts, data tests, unit tests) against that file.
-3. Only if nothing of severity error failed, atomically `os.replace` it onto the published file.
+1. Load: bring the columnar copy of the submission store in step with the manifest
+   (weibao.columnar.sync: only submissions not yet in it are read).
+2. Run `dbt build` (seeds, models, contracts, data tests, unit tests) into a brand-new DuckDB
+   file next to the published one; its sources read the columnar store and the division table.
+3. Audit, and only if nothing of severity error failed, atomically `os.replace` it onto the
+   published file.
 
 Readers (the dashboard) open short-lived read-only connections, so they never hold a lock that
 blocks this, and a failed build leaves the last good publication untouched.
@@ -22,9 +25,10 @@ from pathlib import Path
 
 import duckdb
 
+from weibao.columnar import sync
+from weibao.divisions import read_committees
 from weibao.errors import WeibaoError
-from weibao.load import load_submissions
-from weibao.paths import ROOT, submissions_dir, warehouse_path
+from weibao.paths import ROOT, committees_file, submissions_dir, warehouse_path
 
 Progress = Callable[[str], None]
 
@@ -49,6 +53,7 @@ class BuildResult:
     submissions: int
     nodes: int
     warnings: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # load, dbt, audit, publish: seconds
 
 
 def _describe_failure(result) -> str:
@@ -84,9 +89,24 @@ def _essence(message: str) -> str:
     return "\n      ".join(keep[:12])
 
 
-def run_dbt(args: list[str], db_path: Path, progress: Progress | None = None):
+def dbt_env(submissions: Path | None = None) -> dict[str, str]:
+    """Where dbt's file sources are: absolute, so dbt may run from any directory."""
+    return {
+        "WEIBAO_ROOT": ROOT.as_posix(),
+        "WEIBAO_SUBMISSIONS": Path(submissions or submissions_dir()).resolve().as_posix(),
+        "WEIBAO_COMMITTEES": committees_file().as_posix(),
+    }
+
+
+def run_dbt(
+    args: list[str],
+    db_path: Path,
+    progress: Progress | None = None,
+    submissions: Path | None = None,
+):
     """Run dbt in-process against `db_path`. Returns the dbtRunnerResult."""
     os.environ["WEIBAO_DUCKDB_PATH"] = str(db_path)
+    os.environ.update(dbt_env(submissions))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     from dbt.cli.main import dbtRunner  # imported here: dbt takes ~2 s to import
 
@@ -173,19 +193,22 @@ def _build(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     candidate = published.with_name(f".build-{stamp}-{os.getpid()}.duckdb")
     started = time.perf_counter()
+    root = Path(submissions or submissions_dir()).resolve()
+    stages: dict[str, float] = {}
+    read_committees()  # a clear error for a wrong committees file, before anything runs
     try:
         say("1/3 读取报送文件 / loading submission files …")
-        con = duckdb.connect(str(candidate))
-        try:
-            loaded = load_submissions(con, submissions or submissions_dir())
-        finally:
-            con.close()
+        t = time.perf_counter()
+        loaded = sync(root, say)
+        stages["load"] = time.perf_counter() - t
         say(
-            f"    {loaded.submissions} 份报送 / submissions, "
-            + ", ".join(f"{k} {v} 行" for k, v in loaded.rows.items())
+            f"    {loaded.submissions} 份报送 / submissions (+{loaded.added}), "
+            + ", ".join(f"{k} {v} 行" for k, v in loaded.rows.items() if v)
         )
         say("2/3 dbt build(转换、契约、检查)/ transform, contracts, tests …")
-        res = run_dbt(["build"], candidate, say)
+        t = time.perf_counter()
+        res = run_dbt(["build"], candidate, say, root)
+        stages["dbt"] = time.perf_counter() - t
         if res.exception is not None:
             raise WeibaoError(
                 "dbt 无法运行",
@@ -204,13 +227,22 @@ def _build(
             )
         warnings = [_describe_failure(r) for r in results if str(r.status) == "warn"]
         say("3/3 核验并发布 / auditing and publishing …")
+        t = time.perf_counter()
         _audit(candidate)
+        stages["audit"] = time.perf_counter() - t
+        t = time.perf_counter()
         os.replace(candidate, published)
+        stages["publish"] = time.perf_counter() - t
     finally:
         candidate.unlink(missing_ok=True)
         Path(str(candidate) + ".wal").unlink(missing_ok=True)
     return BuildResult(
-        published, time.perf_counter() - started, loaded.submissions, len(results), warnings
+        published,
+        time.perf_counter() - started,
+        loaded.submissions,
+        len(results),
+        warnings,
+        stages,
     )
 
 

@@ -36,16 +36,66 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from weibao import demo
 
-    if demo.has_demo_data():
-        _progress("示例报送已存在,跳过生成 / demo submissions exist, not regenerating")
-    else:
-        _progress("生成示例报送(示例数据)/ generating demo submissions …")
-        n = demo.generate(progress=_progress)
-        _progress(f"    {n} 份示例报送 / demo submissions written")
+    jurisdictions = demo.scale_jurisdictions(args.scale, args.jurisdiction, progress=_progress)
+    _progress(
+        "生成示例报送(示例数据,已有的跳过)/ generating demo submissions (existing ones are kept) "
+        f"for {', '.join(jurisdictions) or '-'} …"
+    )
+    n = demo.generate(jurisdictions=jurisdictions, progress=_progress)
+    _progress(f"    {n} 份新的示例报送 / new demo submissions written")
     code = cmd_build(args)
     if code or args.no_serve:
         return code
     return cmd_serve(args)
+
+
+def cmd_committee(args: argparse.Namespace) -> int:
+    from weibao.divisions import add_committee, read_committees
+
+    if args.action == "list":
+        frame = read_committees()
+        print(frame.to_string(index=False))
+        return 0
+    if not args.code:
+        raise WeibaoError("缺少区划代码", "missing division code", "weibao committee add CODE")
+    added = add_committee(args.code, args.name)
+    print(f"已添加 / added: {added.code} {added.name} ({added.level}) → {added.path}")
+    _progress(
+        "下一步 / next: weibao demo --jurisdiction "
+        f"{added.code} --no-serve (示例数据 / demo data), 或为其添加目标 / or add its targets "
+        "to seeds/reference/targets.csv"
+    )
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from weibao.columnar import sync
+
+    result = sync(progress=_progress)
+    _progress(
+        f"{result.submissions} 份已接收报送 / accepted submissions, +{result.added} "
+        f"{'(重建 / rebuilt)' if result.rebuilt else ''}"
+    )
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from weibao.bench import run, table
+
+    result = run(
+        args.scale,
+        jurisdiction=args.jurisdiction,
+        workdir=Path(args.dir) if args.dir else None,
+        regenerate=args.regenerate,
+        progress=_progress,
+        sample=args.sample,
+    )
+    print(
+        json.dumps(result, ensure_ascii=False, indent=2) if args.format == "json" else table(result)
+    )
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -260,7 +310,61 @@ def parser() -> argparse.ArgumentParser:
     with_warehouse(d)
     with_server(d)
     d.add_argument("--no-serve", action="store_true", help="只构建不打开看板 / build only")
+    d.add_argument(
+        "--scale",
+        choices=["county", "province", "national"],
+        default=None,
+        help="county: 桐乡市 或 --jurisdiction 指定的县; province(默认): 委员会文件中的辖区; "
+        "national: 全国31个省(加入委员会文件) / county: one county; province (default): the "
+        "committees file; national: all 31 provinces (added to the committees file)",
+    )
+    d.add_argument(
+        "--jurisdiction",
+        metavar="CODE",
+        help="只为这个委员会生成示例数据(须先 weibao committee add)/ demo data for this "
+        "committee only (add it first with weibao committee add)",
+    )
     d.set_defaults(func=cmd_demo)
+
+    ld = sub.add_parser(
+        "load",
+        help="把报送文件压缩进列式存储 / compact accepted files into the columnar store",
+        description="使列式存储(<store>/columnar/)与清单一致;之后可直接运行 dbt build。"
+        " Brings the columnar copy of the store in step with the manifest; plain dbt build "
+        "reads it.",
+    )
+    ld.set_defaults(func=cmd_load)
+
+    bn = sub.add_parser(
+        "bench",
+        help="规模基准测试 / benchmark the build at a scale",
+        description="生成、读取、dbt、核验、发布各阶段耗时,与下限(一条 DuckDB 语句)对比;"
+        "重新发布与看板查询耗时。 Times generate, load, dbt, audit, publish against the floor; "
+        "republish after one resubmission; dashboard query p50/p95.",
+    )
+    bn.add_argument("--scale", choices=["county", "province", "national"], default="county")
+    bn.add_argument("--jurisdiction", metavar="CODE", help="county scale: this county")
+    bn.add_argument(
+        "--dir", metavar="PATH", help="工作目录 / work folder (default target/bench/SCALE)"
+    )
+    bn.add_argument("--regenerate", action="store_true", help="重新生成示例报送 / generate again")
+    bn.add_argument(
+        "--sample", type=int, default=20, help="随机辖区数 / random jurisdictions per page query"
+    )
+    bn.add_argument("--format", choices=["text", "json"], default="text")
+    bn.set_defaults(func=cmd_bench)
+
+    cm = sub.add_parser(
+        "committee",
+        help="委员会文件:添加或列出 / the committees file: add or list",
+        description="委员会只设在省、市、县级政府;代码须为2023年统计用区划代码。"
+        " Committees exist for a province, city or county government; the code must be in the "
+        "2023 NBS divisions.",
+    )
+    cm.add_argument("action", choices=["add", "list"])
+    cm.add_argument("code", nargs="?", metavar="CODE", help="区划代码 / division code, e.g. 520102")
+    cm.add_argument("--name", help="名称(默认取区划名称)/ name (default: the division's name)")
+    cm.set_defaults(func=cmd_committee)
 
     s = sub.add_parser(
         "serve",

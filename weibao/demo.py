@@ -23,24 +23,29 @@ already holds the submissions writes nothing (the submission ids are already the
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
+import yaml
 
 from weibao import store
-from weibao.paths import REFERENCE_DIR, submissions_dir
+from weibao.divisions import add_committee, check_code, committee_codes, read_committees
+from weibao.errors import WeibaoError
+from weibao.paths import DIVISIONS_FILE, REFERENCE_DIR, SEEDS_DIR, submissions_dir
 from weibao.store import accept, identify, read_manifest
 from weibao.submission_types import SECTORS, SUBMISSION_TYPES
 
@@ -48,20 +53,30 @@ DEFAULT_SEED = 20220524
 DEFAULT_YEARS = range(2021, 2026)
 FIRST_YEAR = 2021  # trend origin: rates rise from here
 
-ORG_UNITS_CSV = REFERENCE_DIR / "org_units.csv"
 
-TONGXIANG = "330483"
-# 桐乡市 2022: 集中供养孤儿养育标准 (2,100 元/月 × 12). Its later years rise from here.
-TONGXIANG_ORPHAN_CENTRALIZED_2022 = 25_200
-_TONGXIANG_ORPHAN_MONTHLY = {2021: 1_960, 2022: 2_100, 2023: 2_200, 2024: 2_310, 2025: 2_420}
-# 桐乡市 2022: villages/communities without a child director (221 villages -> 96.83 % coverage).
-TONGXIANG_2022_VILLAGES_WITHOUT_DIRECTOR = 7
+# Per-jurisdiction and regional calibrations of the demo (data, not code): see the file.
+CALIBRATION_FILE = SEEDS_DIR / "demo" / "calibration.yml"
 
-# (submission_type, agency_code, jurisdiction_code, period) never generated.
-MISSING_SUBMISSIONS = [("staff_checks", "education", "640121", "2023")]
-# Keys written twice: a first submission, then a corrected one received later that
-# supersedes it in the manifest.
-RESUBMISSIONS = [("orphan_foster", "civil_affairs", TONGXIANG, "2023")]
+
+@lru_cache(maxsize=1)
+def calibration() -> dict:
+    with open(CALIBRATION_FILE, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    data["missing_submissions"] = [tuple(map(str, k)) for k in data.get("missing_submissions", [])]
+    data["resubmissions"] = [tuple(map(str, k)) for k in data.get("resubmissions", [])]
+    return data
+
+
+def _cal(code: str) -> dict:
+    """The calibration of one jurisdiction (empty when it has none)."""
+    return calibration()["jurisdictions"].get(str(code)) or {}
+
+
+def _province_cal(province: str) -> dict:
+    provinces = calibration()["provinces"]
+    return provinces.get(province) or provinces["default"]
+
+
 RESUBMISSION_DELAY = timedelta(days=6, hours=2, minutes=17)
 
 # Share of townships that lag clearly behind the rest (桐乡市 always has exactly one).
@@ -112,26 +127,77 @@ class _County:
     village_is_community: np.ndarray  # bool
 
 
-@lru_cache(maxsize=4)
-def _counties(path: Path = ORG_UNITS_CSV) -> dict[str, _County]:
-    ou = pd.read_csv(path, dtype=str, keep_default_na=False)
-    towns = ou[ou.level == "township"].sort_values("code")
-    vills = ou[ou.level == "village"].sort_values("code")
-    out: dict[str, _County] = {}
-    for row in ou[ou.level == "county"].sort_values("code").itertuples(index=False):
-        t = towns[towns.county_code == row.code].code.to_numpy(dtype=str)
-        v = vills[vills.county_code == row.code]
-        out[row.code] = _County(
-            code=row.code,
-            name=row.name,
-            province=row.province_code,
-            city=row.city_code,
-            townships=t,
-            villages=v.code.to_numpy(dtype=str),
-            village_town=np.searchsorted(t, v.township_code.to_numpy(dtype=str)),
-            village_is_community=v.name.str.contains("社区").to_numpy(dtype=bool),
-        )
-    return out
+def _query(sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    try:
+        return con.execute(sql.replace("DIVISIONS", _DIVISIONS), params or []).fetchall()
+    finally:
+        con.close()
+
+
+_DIVISIONS = f"read_parquet('{DIVISIONS_FILE.as_posix()}')"
+
+
+@lru_cache(maxsize=4096)
+def _county(code: str) -> _County:
+    """One county with its townships and villages, read from the division table (sorted by
+    code, so the read touches only the row groups of that county). A county's arrays depend
+    on its own divisions only, so its demo data do not depend on which other counties are
+    generated."""
+    ((name, province, city),) = _query(
+        "select name, province_code, city_code from DIVISIONS where code = ?", [code]
+    )
+    rows = _query(
+        "select code, level, township_code, contains(name, '社区') from DIVISIONS "
+        "where county_code = ? and level_rank >= 4 order by code",
+        [code],
+    )
+    t = np.array([r[0] for r in rows if r[1] == "township"], dtype=str)
+    v = [r for r in rows if r[1] == "village"]
+    return _County(
+        code=code,
+        name=name,
+        province=province,
+        city=city,
+        townships=t,
+        villages=np.array([r[0] for r in v], dtype=str),
+        village_town=np.searchsorted(t, np.array([r[2] for r in v], dtype=str)),
+        village_is_community=np.array([bool(r[3]) for r in v], dtype=bool),
+    )
+
+
+class _Counties(Mapping):
+    """Every county of the 2023 divisions that has townships, loaded one at a time."""
+
+    @cached_property
+    def _codes(self) -> list[str]:
+        return [
+            c
+            for (c,) in _query(
+                "select distinct county_code from DIVISIONS where level = 'township' order by 1"
+            )
+        ]
+
+    def __getitem__(self, code: str) -> _County:
+        if code not in self:
+            raise KeyError(code)
+        return _county(code)
+
+    def __contains__(self, code: object) -> bool:
+        i = bisect.bisect_left(self._codes, code)
+        return i < len(self._codes) and self._codes[i] == code
+
+    def __iter__(self):
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+
+@lru_cache(maxsize=1)
+def _counties() -> _Counties:
+    return _Counties()
 
 
 def _rng(seed: int, county: str, *stream: int) -> np.random.Generator:
@@ -182,12 +248,15 @@ def _structure(county: str, seed: int) -> _Structure:
     rng = _rng(seed, county, _S_STRUCTURE)
     nt, nv = len(c.townships), len(c.villages)
 
-    county_eff = 0.11 if county == TONGXIANG else float(rng.normal(0.0, 0.025))
+    cal = _cal(county)
+    county_eff = (
+        float(cal["county_effect"]) if "county_effect" in cal else float(rng.normal(0.0, 0.025))
+    )
     town_eff = rng.normal(0.0, 0.025, nt)
     n_vill = np.bincount(c.village_town, minlength=nt)
     is_street = np.array([t[6] == "0" for t in c.townships], dtype=bool)  # 街道: 001-099
     lagging = rng.random(nt) < LAGGING_SHARE
-    if county == TONGXIANG:
+    if cal.get("exactly_one_lagging_township"):
         # exactly one laggard, a town (not a 街道) with enough villages for the gap to show
         candidates = np.flatnonzero((n_vill >= 15) & ~is_street)
         lagging = np.zeros(nt, dtype=bool)
@@ -258,12 +327,11 @@ def _structure(county: str, seed: int) -> _Structure:
     inst_from[childcare & (r < 0.35)] = opening[childcare & (r < 0.35)]
 
     # orphan support standards (monthly yuan in 2021, growth per year)
-    if c.province in ("35", "33"):
-        base = rng.uniform(1_500, 1_800) + (150 if c.city == "3502" else 0)
-        growth = rng.uniform(0.04, 0.08, 10)
-    else:  # Ningxia, Inner Mongolia
-        base = rng.uniform(1_050, 1_300)
-        growth = rng.uniform(0.04, 0.07, 10)
+    region = _province_cal(c.province)
+    base = rng.uniform(*region["orphan_monthly_2021"]) + (
+        calibration().get("cities", {}).get(c.city, {}).get("orphan_monthly_bonus", 0)
+    )
+    growth = rng.uniform(*region["orphan_growth"], 10)
     return _Structure(
         county_eff=county_eff,
         town_eff=town_eff,
@@ -317,16 +385,17 @@ def _child_directors(county: str, year: int, seed: int) -> pd.DataFrame:
         0.998,
     )
     has, u = _present(rng, st.village_z, p)
-    if county == TONGXIANG and year == 2022:
+    without = _cal(county).get("villages_without_director", {})
+    if year in without:
         # calibrated: exactly this many villages without a director, a quarter of the
         # lagging township's villages among them, the rest where they are least likely
         lagging = st.lag_pen[c.village_town] > 0
-        n_lag = min(TONGXIANG_2022_VILLAGES_WITHOUT_DIRECTOR, math.ceil(0.25 * int(lagging.sum())))
+        n_lag = min(without[year], math.ceil(0.25 * int(lagging.sum())))
         score = u - p
         has = np.ones(len(u), dtype=bool)
         lag_idx, other_idx = np.flatnonzero(lagging), np.flatnonzero(~lagging)
         has[lag_idx[np.argsort(-score[lag_idx], kind="stable")[:n_lag]]] = False
-        rest = TONGXIANG_2022_VILLAGES_WITHOUT_DIRECTOR - n_lag
+        rest = without[year] - n_lag
         has[other_idx[np.argsort(-score[other_idx], kind="stable")[:rest]]] = False
     count = np.where(has, 1 + st.village_two.astype(int), 0)
     return pd.DataFrame({"org_unit_code": c.villages, "year": year, "child_director_count": count})
@@ -384,8 +453,9 @@ def _staff_checks(county: str, year: int, seed: int) -> dict[str, pd.DataFrame]:
 
 def orphan_centralized_standard(county: str, year: int, seed: int = DEFAULT_SEED) -> int:
     """The county's centralised orphan standard (元/人/年) in the demo data."""
-    if county == TONGXIANG and year in _TONGXIANG_ORPHAN_MONTHLY:
-        return _TONGXIANG_ORPHAN_MONTHLY[year] * 12
+    monthly = _cal(county).get("orphan_monthly", {})
+    if year in monthly:
+        return int(monthly[year]) * 12
     st = _structure(county, seed)
     t = max(0, year - FIRST_YEAR)
     monthly = st.orphan_monthly_2021 * float(np.prod(1 + st.orphan_growth[:t]))
@@ -456,7 +526,7 @@ def _county_year(county: str, year: int, seed: int) -> list[_Pending]:
         *(("staff_checks", agency, staff[agency]) for agency in AGENCY_SECTORS),
         ("orphan_foster", "civil_affairs", _orphan_foster(county, year, seed)),
     ]
-    missing = set(MISSING_SUBMISSIONS)
+    missing = set(calibration()["missing_submissions"])
     out = []
     for stype, agency, frame in items:
         received = _received_at(rng, year)  # drawn even when skipped: keeps others stable
@@ -464,7 +534,7 @@ def _county_year(county: str, year: int, seed: int) -> list[_Pending]:
         if key in missing:
             continue
         name = f"{c.name}_{AGENCY_ZH[agency]}_{TYPE_SHORT_ZH[stype]}_{period}"
-        if key in RESUBMISSIONS:
+        if key in calibration()["resubmissions"]:
             # first version: the scattered standard copied from last year's form by mistake
             wrong = frame.copy()
             wrong["orphan_scattered_standard"] = _orphan_foster(
@@ -573,31 +643,6 @@ COUNT_TRENDS: dict[tuple[str, str], FlagTrend] = {
     ("venue_licensing", "new_venues_compliant"): FlagTrend(0.85, 1.00, stock=False, spread=0.5),
 }
 
-# 桐乡市 2022, next to the targets of 003 (桐乡市2022年工作要点): stations 10 of 11 (one short),
-# 12 model child homes named (3 by 嘉兴市), 15 % of villages in every township but the
-# lagging one, 3.04 childcare places per 1,000 (just short of 3.1), all rehabilitation
-# institutions under agreement, service stations in 4 of 11 townships and 7.7 % of villages,
-# smart-safe campuses just over 80 %.
-TONGXIANG_2022_STATIONS = 10
-TONGXIANG_STATIONS = {2021: 6, 2022: TONGXIANG_2022_STATIONS, 2023: 11, 2024: 11, 2025: 11}
-TONGXIANG_2022_MODEL_HOMES_NAMED = 12
-TONGXIANG_2022_MODEL_HOMES_CITY_NAMED = 3
-TONGXIANG_MODEL_HOME_SHARE = {2022: 0.15, 2023: 0.19, 2024: 0.23, 2025: 0.27}
-TONGXIANG_CHILDCARE_PER_THOUSAND = {2021: 2.45, 2022: 3.04, 2023: 3.45, 2024: 3.9, 2025: 4.4}
-TONGXIANG_POPULATION_2022 = 1_050_000
-TONGXIANG_SERVICE_TOWNSHIPS = {2021: 0, 2022: 4, 2023: 6, 2024: 8, 2025: 10}
-TONGXIANG_SERVICE_VILLAGES = {2021: 0, 2022: 17, 2023: 30, 2024: 45, 2025: 60}
-TONGXIANG_SMART_CAMPUS_SHARE = {2021: 0.62, 2022: 0.81, 2023: 0.88, 2024: 0.93, 2025: 0.97}
-# 奈曼旗: 29 medical rehabilitation items to be in force (002); two short in 2022.
-NAIMAN = "150525"
-NAIMAN_REHAB_ITEMS = {2021: 25, 2022: 27, 2023: 29, 2024: 29, 2025: 29}
-# 永宁县: at least one professional social organisation by 2025 (001).
-YONGNING = "640121"
-YONGNING_ORGANISATIONS = {2021: 0, 2022: 0, 2023: 0, 2024: 1, 2025: 1}
-# 福建省 joint conference (004): plenary meetings, the quarter each year's is held in
-# (None: not held that year).
-FUJIAN = "35"
-FUJIAN_PLENARY_QUARTER = {2021: 2, 2022: None, 2023: 4, 2024: 2, 2025: 3}
 # Late task-progress reports and units that fall behind: share of (task, unit) pairs.
 TASK_LAGGING_SHARE = 0.08
 
@@ -709,9 +754,10 @@ def _institution_frame(
 
 def _protection_stations(county: str, year: int, seed: int) -> pd.DataFrame:
     c, st, eff, lag_of = _township_inputs(county, seed)
-    if county == TONGXIANG and year in TONGXIANG_STATIONS:
+    stations = _cal(county).get("protection_stations", {})
+    if year in stations:
         u = _persistent_u(county, seed, "protection_stations", len(c.townships))
-        has = _exactly(u, TONGXIANG_STATIONS[year], last=st.lag_pen > 0)
+        has = _exactly(u, stations[year], last=st.lag_pen > 0)
     else:
         has = _flag_column(
             "protection_stations", "has_station", county, year, seed, eff, lag_of, len(c.townships)
@@ -725,15 +771,17 @@ def _model_homes_stock(county: str, year: int, seed: int) -> np.ndarray:
     if year < FIRST_YEAR:
         return np.zeros(len(c.villages), dtype=np.int64)
     u = _persistent_u(county, seed, "child_homes", len(c.villages))
-    if county == TONGXIANG and year == 2021:
-        # 2022's homes less the 12 named in 2022 (those ranked last)
-        has = _model_homes_stock(county, 2022, seed)
-        named = _exactly(np.where(has == 1, -u, 2.0), TONGXIANG_2022_MODEL_HOMES_NAMED)
+    cal = _cal(county)
+    shares, named_next = cal.get("model_home_share", {}), cal.get("model_homes_named", {})
+    if year + 1 in named_next and year not in shares:
+        # next year's homes less those named next year (those ranked last)
+        has = _model_homes_stock(county, year + 1, seed)
+        named = _exactly(np.where(has == 1, -u, 2.0), named_next[year + 1])
         return has * (1 - named)
-    if county == TONGXIANG and year in TONGXIANG_MODEL_HOME_SHARE:
+    if year in shares:
         # every township at its share (rounded up), the lagging one well below
         n_town = np.bincount(c.village_town, minlength=len(c.townships))
-        share = np.where(st.lag_pen > 0, 0.6, 1.0) * TONGXIANG_MODEL_HOME_SHARE[year]
+        share = np.where(st.lag_pen > 0, 0.6, 1.0) * shares[year]
         k = np.ceil(share * n_town - 1e-9).astype(int)
         rank = np.empty(len(u), dtype=int)
         order = np.lexsort((u, c.village_town))
@@ -753,10 +801,9 @@ def _child_homes(county: str, year: int, seed: int) -> pd.DataFrame:
         before = has * (_persistent_u(county, seed, "child_homes", len(has), 1) < 0.6)
     named = has * (1 - before)
     u_city = _persistent_u(county, seed, "child_homes", len(has), 2)
-    if county == TONGXIANG and year == 2022:
-        by_city = named * _exactly(
-            np.where(named == 1, u_city, 2.0), TONGXIANG_2022_MODEL_HOMES_CITY_NAMED
-        )
+    city_named = _cal(county).get("model_homes_city_named", {})
+    if year in city_named:
+        by_city = named * _exactly(np.where(named == 1, u_city, 2.0), city_named[year])
     else:
         by_city = named * (u_city < 0.25)
     return pd.DataFrame(
@@ -772,9 +819,11 @@ def _child_homes(county: str, year: int, seed: int) -> pd.DataFrame:
 
 def _population(county: str, year: int, seed: int) -> int:
     c = _counties()[county]
-    if county == TONGXIANG:
-        base = TONGXIANG_POPULATION_2022
-        growth = 1.004 ** (year - 2022)
+    population = _cal(county).get("population", {})
+    if population:
+        known = min(population)
+        base = float(population[known])
+        growth = 1.004 ** (year - known)
     else:
         rng = _rng(seed, county, _S_GENERIC["childcare_places"], 1)
         per_unit = np.where(c.village_is_community, 7_000, 2_600)
@@ -785,8 +834,9 @@ def _population(county: str, year: int, seed: int) -> int:
 
 def _childcare_places(county: str, year: int, seed: int) -> pd.DataFrame:
     population = _population(county, year, seed)
-    if county == TONGXIANG and year in TONGXIANG_CHILDCARE_PER_THOUSAND:
-        per_thousand = TONGXIANG_CHILDCARE_PER_THOUSAND[year]
+    calibrated = _cal(county).get("childcare_per_thousand", {})
+    if year in calibrated:
+        per_thousand = calibrated[year]
     else:
         rng = _rng(seed, county, _S_GENERIC["childcare_places"], 2)
         start, gain = rng.uniform(1.7, 2.6), rng.uniform(0.3, 0.55)
@@ -813,7 +863,7 @@ def _rehab_institutions(county: str, year: int, seed: int) -> pd.DataFrame:
     codes = np.array([f"CL-{county}-{k:04d}" for k in range(1, n + 1)])
     since = np.where(np.arange(n) < 2, FIRST_YEAR - 5, rng.integers(FIRST_YEAR, FIRST_YEAR + 4, n))
     active = since <= year
-    if county == TONGXIANG and year == 2022:
+    if year in _cal(county).get("rehab_all_under_agreement", []):
         under = np.ones(n, dtype=np.int64)
     else:
         trend = FLAG_TRENDS[("rehab_institutions", "under_agreement")]
@@ -834,9 +884,10 @@ def _service_stations(county: str, year: int, seed: int) -> pd.DataFrame:
     n_town = np.bincount(c.village_town, minlength=len(c.townships))
     u_town = _persistent_u(county, seed, "service_stations", len(c.townships))
     u_vill = _persistent_u(county, seed, "service_stations", len(c.villages), 1)
-    if county == TONGXIANG and year in TONGXIANG_SERVICE_TOWNSHIPS:
-        has_town = _exactly(u_town, TONGXIANG_SERVICE_TOWNSHIPS[year], last=st.lag_pen > 0)
-        has_vill = _exactly(u_vill, TONGXIANG_SERVICE_VILLAGES[year])
+    towns_cal = _cal(county).get("service_townships", {})
+    if year in towns_cal:
+        has_town = _exactly(u_town, towns_cal[year], last=st.lag_pen > 0)
+        has_vill = _exactly(u_vill, _cal(county)["service_villages"][year])
     else:
         has_town = _flag_column(
             "service_stations",
@@ -869,11 +920,12 @@ def _smart_campuses(county: str, year: int, seed: int) -> pd.DataFrame:
     frame = _institution_frame(
         county, year, seed, "smart_campuses", ("school", "kindergarten"), with_sector=True
     )
-    if county == TONGXIANG and year in TONGXIANG_SMART_CAMPUS_SHARE:
+    smart = _cal(county).get("smart_campus_share", {})
+    if year in smart:
         st = _structure(county, seed)
         u = _persistent_u(county, seed, "smart_campuses", len(st.inst_code))
         pos = pd.Index(st.inst_code).get_indexer(frame.institution_code)
-        k = math.ceil(TONGXIANG_SMART_CAMPUS_SHARE[year] * len(frame))
+        k = math.ceil(smart[year] * len(frame))
         frame["is_smart_campus"] = _exactly(u[pos], k, last=st.lag_pen[st.inst_town[pos]] > 0)
     return frame
 
@@ -904,7 +956,7 @@ def _left_behind_carers(county: str, year: int, seed: int) -> pd.DataFrame:
         "left_behind_carers", "survey_done", county, year, seed, eff, lag_of, len(c.villages)
     )
     rng = _rng(seed, county, year, _S_GENERIC["left_behind_carers"])
-    size = {"33": 1.5, "35": 5.0}.get(c.province, 7.5)
+    size = _province_cal(c.province)["left_behind_size"]
     lam = np.where(c.village_is_community, 0.6, size) * (1 - 0.04 * t)
     left_behind = rng.poisson(lam).astype(np.int64)
     entrusted = rng.binomial(left_behind, 0.35).astype(np.int64)
@@ -957,8 +1009,9 @@ def _orphan_guardianship(county: str, year: int, seed: int) -> pd.DataFrame:
 
 
 def _social_organisations(county: str, year: int, seed: int) -> pd.DataFrame:
-    if county == YONGNING and year in YONGNING_ORGANISATIONS:
-        n = YONGNING_ORGANISATIONS[year]
+    organisations = _cal(county).get("social_organisations", {})
+    if year in organisations:
+        n = organisations[year]
     else:
         rng = _rng(seed, county, _S_GENERIC["social_organisations"], 1)
         start, founded = int(rng.integers(0, 3)), rng.random(4) < 0.35
@@ -1000,8 +1053,9 @@ def _venue_licensing(county: str, year: int, seed: int) -> pd.DataFrame:
 
 
 def _medical_rehab_items(county: str, year: int, seed: int) -> pd.DataFrame:
-    if county == NAIMAN and year in NAIMAN_REHAB_ITEMS:
-        items = NAIMAN_REHAB_ITEMS[year]
+    rehab_items = _cal(county).get("rehab_items", {})
+    if year in rehab_items:
+        items = rehab_items[year]
     else:
         start = int(_rng(seed, county, _S_GENERIC["medical_rehab_items"], 1).integers(20, 28))
         items = min(29, start + 2 * max(0, year - FIRST_YEAR))
@@ -1037,15 +1091,21 @@ def _committee_meetings(county: str, year: int, seed: int) -> list[pd.DataFrame]
     ]
 
 
-def _joint_conference_meetings(year: int, seed: int) -> list[pd.DataFrame]:
-    """福建省's joint-conference office: its office meetings and the plenary, by quarter."""
-    rng = _rng(seed, FUJIAN, year, _S_JURISDICTION)
+def _committee_office_meetings(jurisdiction: str, year: int, seed: int) -> list[pd.DataFrame]:
+    """A province or city committee's office: its office meetings and the plenary, by quarter
+    (the plenary's quarter from the calibration, else drawn)."""
+    rng = _rng(seed, jurisdiction, year, _S_JURISDICTION)
     office = _meetings_by_quarter(rng, 2 + int(rng.integers(0, 2)))
-    plenary_q = FUJIAN_PLENARY_QUARTER.get(year, 2)
+    quarters = _cal(jurisdiction).get("plenary_quarter")
+    if quarters is not None:
+        plenary_q = quarters.get(year, 2)
+    else:
+        draw = _rng(seed, jurisdiction, year, _S_JURISDICTION, 1)
+        plenary_q = None if draw.random() < 0.15 else int(draw.integers(1, 5))
     return [
         pd.DataFrame(
             {
-                "org_unit_code": [FUJIAN],
+                "org_unit_code": [jurisdiction],
                 "year": [year],
                 "quarter": [q],
                 "office_meetings": [int(office[q - 1])],
@@ -1076,11 +1136,7 @@ def _agency_zh() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _unit_names() -> dict[str, str]:
-    ou = pd.read_csv(
-        ORG_UNITS_CSV, dtype=str, keep_default_na=False, usecols=["code", "name", "level"]
-    )
-    ou = ou[ou.level.isin(["province", "city", "county"])]
-    return dict(zip(ou.code, ou.name, strict=True))
+    return dict(_query("select code, name from DIVISIONS where level_rank <= 3"))
 
 
 def _pending(rng, end, stype, agency, jurisdiction, period, frame) -> _Pending:
@@ -1235,16 +1291,21 @@ def _task_progress(jurisdiction: str, year: int, seed: int) -> list[_Pending]:
     return out
 
 
-def _jurisdictions_above_county(counties: Iterable[str]) -> list[str]:
-    """Document jurisdictions above the county (province/city codes in tasks.csv, and 福建省's
-    joint conference) that contain one of the counties."""
-    codes = set(_tasks().jurisdiction_code) | {FUJIAN}
+def _jurisdictions_above_county(counties: Iterable[str], committees: Iterable[str]) -> list[str]:
+    """Committees and task owners above the county (province/city codes) that contain one of
+    the counties."""
+    codes = set(_tasks().jurisdiction_code) | set(committees)
     above = sorted(j for j in codes if len(j) < 6)
-    return [j for j in above if any(c.startswith(j) for c in counties)]
+    prefixes = {c[:2] for c in counties} | {c[:4] for c in counties}
+    return [j for j in above if j in prefixes]
 
 
-def _jurisdiction_year(jurisdiction: str, year: int, seed: int) -> list[_Pending]:
-    if jurisdiction != FUJIAN:
+def _jurisdiction_year(
+    jurisdiction: str, year: int, seed: int, committees: frozenset[str]
+) -> list[_Pending]:
+    """A province or city committee's own meetings (a task owner that is no committee has
+    none)."""
+    if jurisdiction not in committees:
         return []
     rng = _rng(seed, jurisdiction, year, _S_GENERIC_RECEIPT)
     return [
@@ -1257,7 +1318,7 @@ def _jurisdiction_year(jurisdiction: str, year: int, seed: int) -> list[_Pending
             f"{year}Q{q}",
             frame,
         )
-        for q, frame in enumerate(_joint_conference_meetings(year, seed), start=1)
+        for q, frame in enumerate(_committee_office_meetings(jurisdiction, year, seed), start=1)
     ]
 
 
@@ -1296,51 +1357,61 @@ def generate(
     seed: int = DEFAULT_SEED,
     progress: Callable[[str], None] | None = None,
     counties: Iterable[str] | None = None,
+    jurisdictions: Iterable[str] | None = None,
 ) -> int:
-    """Write demo submissions for every county (or `counties`) and year into the store.
+    """Write demo submissions for every county under the committees (or under
+    `jurisdictions`, or exactly `counties`) and year into the store; province and city
+    committees among them also report their own meetings.
 
     Returns the number of submissions written. Submissions already in the store (same id)
     are skipped, so running twice with the same arguments writes nothing the second time.
     """
     root = Path(root) if root is not None else submissions_dir()
     all_counties = _counties()
-    wanted = sorted(all_counties) if counties is None else sorted(set(counties))
+    committees = frozenset(committee_codes() if jurisdictions is None else jurisdictions)
+    if counties is None:
+        counties = counties_under(committees)
+    wanted = sorted(set(counties))
     unknown = [c for c in wanted if c not in all_counties]
     if unknown:
         raise ValueError(f"unknown county codes: {unknown}")
     existing = set(read_manifest(root).submission_id)
     with _without_fsync(root):
-        return _write(root, wanted, years, seed, progress, existing)
+        return _write(root, wanted, committees, years, seed, progress, existing)
 
 
-def _year_pending(year: int, wanted: Sequence[str], seed: int) -> list[tuple[_Pending, bytes]]:
+def _year_pending(
+    year: int, wanted: Sequence[str], seed: int, committees: frozenset[str]
+) -> list[tuple[_Pending, bytes]]:
     """Everything received for one year, in time order, each with its original file's bytes."""
-    above = _jurisdictions_above_county(wanted)
+    above = _jurisdictions_above_county(wanted, committees)
     task_jurisdictions = sorted(set(above) | (set(_tasks().jurisdiction_code) & set(wanted)))
     pending = [p for county in wanted for p in _county_year(county, year, seed)]
     pending += [p for county in wanted for p in _generic_county_year(county, year, seed)]
-    pending += [p for j in above for p in _jurisdiction_year(j, year, seed)]
+    pending += [p for j in above for p in _jurisdiction_year(j, year, seed, committees)]
     pending += [p for j in task_jurisdictions for p in _task_progress(j, year, seed)]
     # the store receives them in time order, so the manifest reads chronologically
     pending.sort(key=lambda p: (p.received_at, p.submission_type, p.county, p.agency))
     return [(p, _original_bytes(p.submission_type, p.frame)) for p in pending]
 
 
-def _years_pending(years: list[int], wanted: list[str], seed: int):
+def _years_pending(years: list[int], wanted: list[str], seed: int, committees: frozenset[str]):
     """Each year's pending submissions, in year order. For a large run they are computed in
     worker processes while this one writes the previous year's (about half the time each)."""
     if len(years) < 2 or len(wanted) * len(years) < 40 or (os.cpu_count() or 1) < 2:
-        yield from (_year_pending(y, wanted, seed) for y in years)
+        yield from (_year_pending(y, wanted, seed, committees) for y in years)
         return
     workers = max(1, min(len(years), (os.cpu_count() or 2) - 1))
     context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_year_pending, years, [wanted] * len(years), [seed] * len(years))
+        n = len(years)
+        yield from pool.map(_year_pending, years, [wanted] * n, [seed] * n, [committees] * n)
 
 
 def _write(
     root: Path,
     wanted: list[str],
+    committees: frozenset[str],
     years: Sequence[int],
     seed: int,
     progress: Callable[[str], None] | None,
@@ -1348,7 +1419,7 @@ def _write(
 ) -> int:
     written = 0
     years = sorted(set(int(y) for y in years))
-    for year, pending in zip(years, _years_pending(years, wanted, seed), strict=True):
+    for year, pending in zip(years, _years_pending(years, wanted, seed, committees), strict=True):
         for p, original in pending:
             sid = identify(
                 p.submission_type, p.county, p.agency, p.period, p.received_at, original
@@ -1372,6 +1443,64 @@ def _write(
         if progress:
             progress(f"{year}: {len(pending)} demo submissions for {len(wanted)} counties")
     return written
+
+
+def counties_under(jurisdictions: Iterable[str]) -> list[str]:
+    """Counties (with townships) of the division table under any of `jurisdictions`."""
+    codes = tuple(jurisdictions)
+    return sorted(c for c in _counties() if c.startswith(codes)) if codes else []
+
+
+def scale_jurisdictions(
+    scale: str | None, jurisdiction: str | None, progress: Callable[[str], None] | None = None
+) -> list[str]:
+    """The committees `weibao demo` generates for.
+
+    --jurisdiction CODE: that committee alone (it must be in the committees file).
+    --scale county: the given county, else the first county of the committees file.
+    --scale province (the default): every committee of the file (as shipped: 福建省 and the
+    three counties of the documents). --scale national: all 31 provinces, added to the
+    committees file when missing."""
+    say = progress or (lambda _m: None)
+    committees = read_committees()
+    codes = committees["code"].tolist()
+    if jurisdiction:
+        if jurisdiction not in codes:
+            check_code(jurisdiction)  # names the nearest matches for a wrong code
+            raise WeibaoError(
+                f"{jurisdiction} 不在委员会文件中",
+                f"{jurisdiction} is not in the committees file",
+                f"先运行 / first run: weibao committee add {jurisdiction}",
+            )
+        level = committees.loc[committees.code == jurisdiction, "level"].iloc[0]
+        if scale == "county" and len(jurisdiction) != 6:
+            raise WeibaoError(
+                f"--scale county 需要县级代码,{jurisdiction} 是{level}",
+                f"--scale county needs a county code; {jurisdiction} is a {level}",
+                "去掉 --scale county,或给出县级代码 / drop --scale county or give a county",
+            )
+        return [jurisdiction]
+    if scale == "county":
+        counties = [c for c in codes if len(c) == 6]
+        if not counties:
+            raise WeibaoError(
+                "委员会文件中没有县级委员会",
+                "the committees file has no county committee",
+                "用 --jurisdiction CODE 指定一个县 / name one with --jurisdiction CODE",
+            )
+        return counties[:1]
+    if scale == "national":
+        provinces = [p for p in _province_codes() if p not in codes]
+        for p in provinces:
+            add_committee(p, note="weibao demo --scale national")
+        if provinces:
+            say(f"    {len(provinces)} 个省级委员会已加入委员会文件 / province committees added")
+        return _province_codes()
+    return codes
+
+
+def _province_codes() -> list[str]:
+    return [c for (c,) in _query("select code from DIVISIONS where level = 'province' order by 1")]
 
 
 def has_demo_data(root: Path | None = None) -> bool:

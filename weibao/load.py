@@ -1,8 +1,9 @@
-"""Load step: accepted submission files -> the `raw` schema of a DuckDB file.
+"""Load step for engines that cannot read the columnar store in place.
 
-This is the one engine-specific step of the pipeline (DuckDB's CSV reader). Everything after
-it is dbt SQL that also runs on PostgreSQL. Raw tables hold every accepted file; choosing the
-latest submission per key happens in dbt staging, where it is visible in the lineage.
+On DuckDB, dbt reads the columnar copy of the submission store directly (external sources, see
+models/staging/submissions/_submissions__sources.yml), so `weibao build` only syncs it. This
+module materialises the same sources as tables in a connection's `raw` schema, for inspection
+and for an engine that needs its raw tables loaded (issue "PostgreSQL and Spark").
 """
 
 from __future__ import annotations
@@ -12,15 +13,11 @@ from pathlib import Path
 
 import duckdb
 
+from weibao.columnar import COLUMNAR, MANIFEST_PARQUET, MEASURES, sync
 from weibao.paths import submissions_dir
-from weibao.store import MANIFEST, MANIFEST_COLUMNS
 from weibao.submission_types import SUBMISSION_TYPES
 
 RAW_SCHEMA = "raw"
-_MANIFEST_TYPES = {c: "VARCHAR" for c in MANIFEST_COLUMNS} | {
-    "rows": "BIGINT",
-    "is_demo": "BOOLEAN",
-}
 
 
 @dataclass(frozen=True)
@@ -29,102 +26,24 @@ class LoadResult:
     rows: dict[str, int]
 
 
-def _quote(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
-def _columns_literal(types: dict[str, str]) -> str:
-    return "{" + ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in types.items()) + "}"
+def _q(p: Path) -> str:
+    return "'" + p.as_posix().replace("'", "''") + "'"
 
 
 def load_submissions(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> LoadResult:
-    """Create raw.submission_manifest and one raw table per submission type."""
-    root = root or submissions_dir()
+    """Sync the columnar store, then create raw.submission_manifest and one raw table per
+    submission type (and raw.indicator_measures) from it."""
+    root = Path(root or submissions_dir())
+    synced = sync(root)
+    col = root / COLUMNAR
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
-    manifest = root / MANIFEST
-    empty_manifest = ", ".join(f"cast(null as {t}) as {c}" for c, t in _MANIFEST_TYPES.items())
-    if manifest.exists():
-        con.execute(
-            f"create or replace table {RAW_SCHEMA}.submission_manifest as "
-            f"select * from read_csv({_quote(manifest.as_posix())}, header = true, "
-            f"columns = {_columns_literal(_MANIFEST_TYPES)})"
-        )
-    else:
-        con.execute(
-            f"create or replace table {RAW_SCHEMA}.submission_manifest as "
-            f"select {empty_manifest} where false"
-        )
-    rows: dict[str, int] = {}
-    for code, stype in SUBMISSION_TYPES.items():
-        types = {c.name: c.sql_type.upper() for c in stype.columns}
-        paths = [
-            (root / p).as_posix()
-            for (p,) in con.execute(
-                f"select stored_path from {RAW_SCHEMA}.submission_manifest "
-                "where status = 'accepted' and submission_type = ? order by stored_path",
-                [code],
-            ).fetchall()
-        ]
-        missing = [p for p in paths if not Path(p).exists()]
-        if missing:
-            raise FileNotFoundError(
-                f"清单中登记的已接收文件不存在 / accepted file listed in the manifest is missing: "
-                f"{missing[0]}"
-            )
-        if paths:
-            file_list = "[" + ", ".join(_quote(p) for p in paths) + "]"
-            select = (
-                f"select *, regexp_extract(filename, '([^/]+)\\.csv$', 1) as submission_id "
-                f"from read_csv({file_list}, header = true, filename = true, "
-                f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-                f"columns = {_columns_literal(types)})"
-            )
-            con.execute(
-                f"create or replace table {RAW_SCHEMA}.{code} as "
-                f"select * exclude (filename) from ({select})"
-            )
-        else:
-            cols = ", ".join(f"cast(null as {t}) as {c}" for c, t in types.items())
-            con.execute(
-                f"create or replace table {RAW_SCHEMA}.{code} as "
-                f"select {cols}, cast(null as varchar) as submission_id where false"
-            )
-        rows[code] = con.execute(f"select count(*) from {RAW_SCHEMA}.{code}").fetchone()[0]
-    rows["indicator_measures"] = _unpivot_measures(con)
-    n = con.execute(f"select count(*) from {RAW_SCHEMA}.submission_manifest").fetchone()[0]
-    return LoadResult(submissions=n, rows=rows)
-
-
-def _unpivot_measures(con: duckdb.DuckDBPyConnection) -> int:
-    """raw.indicator_measures: one row per submitted row and indicator of the generic types,
-    with the numerator and denominator the registry names. Staging then treats every such
-    indicator alike."""
-    selects = []
-    for code, stype in SUBMISSION_TYPES.items():
-        names = {c.name for c in stype.columns}
-        quarter = "cast(quarter as integer)" if "quarter" in names else "cast(null as integer)"
-        for m in stype.measures:
-            denominator = (
-                "null"
-                if m.denominator is None
-                else ("1" if m.denominator == "1" else m.denominator)
-            )
-            selects.append(
-                f"select submission_id, {_quote(code)} as submission_type, "
-                f"{_quote(m.indicator_code)} as indicator_code, org_unit_code, "
-                f"cast(year as integer) as year, {quarter} as quarter, "
-                f"cast({m.numerator} as bigint) as numerator, "
-                f"cast({denominator} as bigint) as denominator "
-                f"from {RAW_SCHEMA}.{code}"
-            )
-    if not selects:
-        selects.append(
-            "select cast(null as varchar) as submission_id, cast(null as varchar) as "
-            "submission_type, cast(null as varchar) as indicator_code, cast(null as varchar) "
-            "as org_unit_code, cast(null as integer) as year, cast(null as integer) as quarter, "
-            "cast(null as bigint) as numerator, cast(null as bigint) as denominator where false"
-        )
     con.execute(
-        f"create or replace table {RAW_SCHEMA}.indicator_measures as " + " union all ".join(selects)
+        f"create or replace table {RAW_SCHEMA}.submission_manifest as "
+        f"select * from read_parquet({_q(col / MANIFEST_PARQUET)})"
     )
-    return con.execute(f"select count(*) from {RAW_SCHEMA}.indicator_measures").fetchone()[0]
+    for kind in [*SUBMISSION_TYPES, MEASURES]:
+        con.execute(
+            f"create or replace table {RAW_SCHEMA}.{kind} as "
+            f"select * from read_parquet({_q(col / kind / '*.parquet')}, union_by_name = true)"
+        )
+    return LoadResult(submissions=synced.submissions, rows=synced.rows)

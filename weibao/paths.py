@@ -11,6 +11,8 @@ REFERENCE_DIR = SEEDS_DIR / "reference"
 POLICY_DIR = ROOT / "reference" / "policy"
 LOCALES_DIR = ROOT / "locales"
 EXPECTATIONS_DIR = ROOT / "expectations"
+# NBS 2023 divisions, all five levels (weibao.refdata writes it; see reference/divisions/).
+DIVISIONS_FILE = ROOT / "reference" / "divisions" / "divisions_2023.parquet"
 DEFAULT_WAREHOUSE = ROOT / "warehouse" / "weibao.duckdb"
 
 
@@ -23,3 +25,9 @@ def warehouse_path(override: str | os.PathLike[str] | None = None) -> Path:
     """The published DuckDB file: --warehouse, then WEIBAO_WAREHOUSE, then the default."""
     raw = override or os.environ.get("WEIBAO_WAREHOUSE") or DEFAULT_WAREHOUSE
     return Path(raw).expanduser().resolve()
+
+
+def committees_file() -> Path:
+    """The committees this installation serves (seeds/reference/committees.csv, or
+    WEIBAO_COMMITTEES)."""
+    return Path(os.environ.get("WEIBAO_COMMITTEES", REFERENCE_DIR / "committees.csv")).resolve()

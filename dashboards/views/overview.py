@@ -23,6 +23,8 @@ def counts(values: pd.DataFrame) -> tuple[int, int, int]:
 
 def summary(values: pd.DataFrame, lang: str) -> None:
     achieved, total, lagging = counts(values)
+    if total == 0:
+        st.info(t("no_targets_area", lang), icon=":material/info:")
     left, mid, _ = st.columns([2, 2, 3])
     left.metric(t("achieved_label", lang), t("achieved_value", lang, x=achieved, y=total))
     mid.metric(t("lagging_label", lang), lagging)

@@ -3,7 +3,7 @@
     python tests/corpus/make_corpus.py        # (re)writes tests/corpus/files/
 
 Two good base files for 桐乡市 (330483), period 2024, are derived from
-seeds/reference/org_units.csv only (no random numbers, no clock), so the output is
+the shipped division table (reference/divisions/) only (no random numbers, no clock), so the output is
 byte-identical on every run; tests/test_intake_corpus.py checks the committed files against
 `generate()`:
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
-ORG_UNITS = HERE.parent.parent / "seeds" / "reference" / "org_units.csv"
+ORG_UNITS = HERE.parent.parent / "reference" / "divisions" / "divisions_2023.parquet"
 
 COUNTY = "330483"  # 桐乡市
 PERIOD = "2024"
@@ -404,21 +404,11 @@ CASES = [
 
 
 def villages() -> list[str]:
-    with open(ORG_UNITS, encoding="utf-8", newline="") as fh:
-        return sorted(
-            r["code"]
-            for r in csv.DictReader(fh)
-            if r["county_code"] == COUNTY and r["level"] == "village"
-        )
+    return _villages_of(COUNTY)
 
 
 def first_village(county: str) -> str:
-    with open(ORG_UNITS, encoding="utf-8", newline="") as fh:
-        return min(
-            r["code"]
-            for r in csv.DictReader(fh)
-            if r["county_code"] == county and r["level"] == "village"
-        )
+    return min(_villages_of(county))
 
 
 def cd_rows() -> list[list[str]]:
@@ -605,3 +595,18 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _villages_of(county: str) -> list[str]:
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            f"select code from read_parquet('{ORG_UNITS.as_posix()}') "
+            "where county_code = ? and level = 'village' order by code",
+            [county],
+        ).fetchall()
+    finally:
+        con.close()
+    return [c for (c,) in rows]

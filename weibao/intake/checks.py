@@ -16,9 +16,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from weibao.divisions import served
 from weibao.intake.read import RawTable
 from weibao.intake.receipt import Issue
-from weibao.paths import REFERENCE_DIR
+from weibao.paths import committees_file
 from weibao.submission_types import SECTORS, SubmissionType
 
 MAX_PER_GROUP = 200  # issues listed per (code, column); the rest are counted in one line
@@ -114,15 +115,15 @@ class Context:
         self.issues.append(issue)
 
 
-@lru_cache(maxsize=1)
 def org_units() -> pd.DataFrame:
-    frame = pd.read_csv(
-        REFERENCE_DIR / "org_units.csv",
-        dtype=str,
-        keep_default_na=False,
-        usecols=["code", "level", "province_code", "city_code", "county_code"],
-    )
-    return frame.set_index("code")
+    """Divisions served (under a committee of committees.csv, 2023 vintage), by code."""
+    return _served(committees_file(), committees_file().stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _served(path, mtime: int) -> pd.DataFrame:
+    frame = served("code, level, province_code, city_code, county_code")
+    return frame.fillna("").set_index("code")
 
 
 def map_headers(table: RawTable, ctx: Context) -> dict[str, int] | None:

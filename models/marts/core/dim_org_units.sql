@@ -1,6 +1,7 @@
 with
 
 org_units as (select * from {{ ref('stg_reference__org_units') }}),
+committees as (select * from {{ ref('stg_reference__committees') }}),
 policy_documents as (select * from {{ ref('policy_documents') }}),
 
 final as (
@@ -17,8 +18,14 @@ final as (
         org_units.township_code,
         org_units.org_unit_code in (
             select cast(jurisdiction_code as varchar(12)) from policy_documents
-        ) as is_document_jurisdiction
+        ) as is_document_jurisdiction,
+        org_units.division_kind,
+        org_units.is_government,
+        committees.org_unit_code is not null as is_committee,
+        committees.committee_order,
+        org_units.vintage
     from org_units
+    left join committees on committees.org_unit_code = org_units.org_unit_code
 
 )
 

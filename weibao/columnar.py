@@ -1,0 +1,272 @@
+"""The columnar copy of the submission store: what dbt reads.
+
+The original files and manifest.csv stay the source of truth. This module keeps, under
+`<store>/columnar/`, a Parquet copy of every accepted submission that is compacted into a few
+files per type, so a build reads a handful of Parquet files instead of one CSV per submission:
+
+    columnar/submission_manifest.parquet      the manifest, typed (rewritten by each sync)
+    columnar/<type>/part-NNNNNN.parquet         rows of accepted submissions of that type
+    columnar/indicator_measures/part-NNNNNN.parquet   generic types unpivoted to measures
+    columnar/index.parquet                      which submission went into which live part
+
+`sync()` brings it in step with the manifest: submissions not yet in the index are read in one
+DuckDB statement per type and appended as a new part; a type with more than MAX_PARTS parts is
+compacted into one. Every file is written under a temporary name and renamed into place, and
+the index is replaced last, so a crash leaves at worst unreferenced parts, which the next sync
+deletes. Deleting `columnar/` and syncing again rebuilds it from the originals alone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from weibao.paths import submissions_dir
+from weibao.store import MANIFEST, MANIFEST_COLUMNS
+from weibao.submission_types import SUBMISSION_TYPES
+
+COLUMNAR = "columnar"
+MEASURES = "indicator_measures"
+INDEX = "index.parquet"
+MANIFEST_PARQUET = "submission_manifest.parquet"
+MAX_PARTS = 4
+# Files per read_csv statement: keeps the SQL text and open-file count bounded.
+BATCH_FILES = 20_000
+MANIFEST_TYPES = {c: "varchar" for c in MANIFEST_COLUMNS} | {"rows": "bigint", "is_demo": "boolean"}
+MEASURE_COLUMNS = {
+    "submission_id": "varchar",
+    "submission_type": "varchar",
+    "indicator_code": "varchar",
+    "org_unit_code": "varchar",
+    "year": "integer",
+    "quarter": "integer",
+    "numerator": "bigint",
+    "denominator": "bigint",
+}
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    submissions: int  # accepted submissions in the manifest
+    added: int  # submissions appended by this sync
+    rows: dict[str, int]  # rows per type (and indicator_measures) now in the store
+    rebuilt: bool
+
+
+def _q(s: str | Path) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def _struct(types: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{_q(k)}: {_q(v)}" for k, v in types.items()) + "}"
+
+
+def type_columns(code: str) -> dict[str, str]:
+    return {c.name: c.sql_type.lower() for c in SUBMISSION_TYPES[code].columns}
+
+
+def _kinds() -> list[str]:
+    return [*SUBMISSION_TYPES, MEASURES]
+
+
+def _schema(kind: str) -> dict[str, str]:
+    if kind == MEASURES:
+        return MEASURE_COLUMNS
+    return type_columns(kind) | {"submission_id": "varchar"}
+
+
+def _empty(kind: str) -> str:
+    cols = ", ".join(f"cast(null as {t}) as {c}" for c, t in _schema(kind).items())
+    return f"select {cols} where false"
+
+
+def _atomic_copy(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name("." + path.name + ".tmp")
+    con.execute(f"copy ({select}) to {_q(tmp)} (format parquet, compression zstd)")
+    os.replace(tmp, path)
+
+
+def _manifest_select(root: Path) -> str:
+    """The manifest typed; columns the store adds later are kept as text."""
+    path = root / MANIFEST
+    if not path.exists():
+        cols = ", ".join(f"cast(null as {t}) as {c}" for c, t in MANIFEST_TYPES.items())
+        return f"select {cols} where false"
+    src = f"read_csv({_q(path)}, header = true, all_varchar = true)"
+    return (
+        "select * replace (cast(nullif(rows, '') as bigint) as rows, "
+        "lower(is_demo) in ('true', '1') as is_demo) from " + src
+    )
+
+
+def _measures_select(code: str, source: str) -> list[str]:
+    stype = SUBMISSION_TYPES[code]
+    names = {c.name for c in stype.columns}
+    quarter = "cast(quarter as integer)" if "quarter" in names else "cast(null as integer)"
+    out = []
+    for m in stype.measures:
+        denominator = "null" if m.denominator is None else m.denominator
+        out.append(
+            f"select submission_id, {_q(code)} as submission_type, "
+            f"{_q(m.indicator_code)} as indicator_code, org_unit_code, "
+            f"cast(year as integer) as year, {quarter} as quarter, "
+            f"cast({m.numerator} as bigint) as numerator, "
+            f"cast({denominator} as bigint) as denominator from {source}"
+        )
+    return out
+
+
+def _read_csvs(code: str, paths: list[str]) -> str:
+    files = "[" + ", ".join(_q(p) for p in paths) + "]"
+    return (
+        f"select * exclude (filename), regexp_extract(filename, '([^/]+)\\.csv$', 1) "
+        f"as submission_id from read_csv({files}, header = true, filename = true, "
+        f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+        f"columns = {_struct({k: v.upper() for k, v in type_columns(code).items()})})"
+    )
+
+
+def _part_schema_ok(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> bool:
+    cols = con.execute(
+        f"select name from parquet_schema({_q(path)}) where num_children is null"
+    ).fetchall()
+    return [c for (c,) in cols] == list(_schema(kind))
+
+
+def sync(root: Path | None = None, progress=None) -> SyncResult:
+    """Bring `<root>/columnar/` in step with the manifest (see the module docstring)."""
+    root = Path(root or submissions_dir())
+    col = root / COLUMNAR
+    say = progress or (lambda _m: None)
+    con = duckdb.connect()
+    try:
+        return _sync(con, root, col, say)
+    finally:
+        con.close()
+
+
+def _sync(con, root: Path, col: Path, say) -> SyncResult:
+    col.mkdir(parents=True, exist_ok=True)
+    _atomic_copy(con, _manifest_select(root), col / MANIFEST_PARQUET)
+    con.execute(
+        f"create temp table accepted as select submission_id, submission_type, stored_path "
+        f"from read_parquet({_q(col / MANIFEST_PARQUET)}) where status = 'accepted'"
+    )
+    index_path = col / INDEX
+    rebuilt = False
+    if index_path.exists():
+        con.execute(f"create temp table idx as select * from read_parquet({_q(index_path)})")
+        live = {(k, p) for k, p in con.execute("select distinct kind, part from idx").fetchall()}
+        # a part the index names must exist and have today's columns; otherwise start over
+        if any(
+            not (col / k / p).exists() or not _part_schema_ok(con, col / k / p, k) for k, p in live
+        ) or {k for k, _ in live} != set(_kinds()):
+            rebuilt = True
+    else:
+        rebuilt = True
+    if rebuilt:
+        for kind in _kinds():
+            shutil.rmtree(col / kind, ignore_errors=True)
+        con.execute(
+            "create or replace temp table idx (submission_id varchar, kind varchar, part varchar)"
+        )
+    # parts no index row names are leftovers of an interrupted sync
+    live = {(k, p) for k, p in con.execute("select distinct kind, part from idx").fetchall()}
+    for kind in _kinds():
+        for f in (col / kind).glob("*.parquet") if (col / kind).exists() else []:
+            if (kind, f.name) not in live:
+                f.unlink()
+        for f in (col / kind).glob(".*.tmp") if (col / kind).exists() else []:
+            f.unlink()
+    seq = 1 + max([int(p.removeprefix("part-").removesuffix(".parquet")) for _k, p in live] or [0])
+
+    new = con.execute(
+        "select submission_type, submission_id, stored_path from accepted "
+        "where submission_id not in (select submission_id from idx where submission_id is not null) "
+        "order by submission_type, submission_id"
+    ).fetchall()
+    by_type: dict[str, list[tuple[str, str]]] = {}
+    for code, sid, path in new:
+        if code in SUBMISSION_TYPES:
+            by_type.setdefault(code, []).append((sid, path))
+    index_rows: list[tuple[str | None, str, str]] = []
+    measure_sources: list[str] = []
+    for code, items in by_type.items():
+        missing = [p for _s, p in items if not (root / p).exists()]
+        if missing:
+            raise FileNotFoundError(
+                "清单中登记的已接收文件不存在 / accepted file listed in the manifest is missing: "
+                f"{root / missing[0]}"
+            )
+        for start in range(0, len(items), BATCH_FILES):
+            batch = items[start : start + BATCH_FILES]
+            part = f"part-{seq:06d}.parquet"
+            seq += 1
+            select = _read_csvs(code, [(root / p).as_posix() for _s, p in batch])
+            _atomic_copy(con, select, col / code / part)
+            index_rows += [(s, code, part) for s, _p in batch]
+            if SUBMISSION_TYPES[code].measures:
+                measure_sources += _measures_select(code, f"read_parquet({_q(col / code / part)})")
+        say(f"    {code}: +{len(items)}")
+    if measure_sources:
+        part = f"part-{seq:06d}.parquet"
+        seq += 1
+        _atomic_copy(con, " union all ".join(measure_sources), col / MEASURES / part)
+        index_rows += [
+            (s, MEASURES, part)
+            for code, items in by_type.items()
+            if SUBMISSION_TYPES[code].measures
+            for s, _p in items
+        ]
+    # every kind keeps at least one part, so readers always find its columns
+    for kind in _kinds():
+        has = con.execute("select count(*) from idx where kind = ?", [kind]).fetchone()[0]
+        if not has and not any(k == kind for _s, k, _p in index_rows):
+            part = f"part-{seq:06d}.parquet"
+            seq += 1
+            _atomic_copy(con, _empty(kind), col / kind / part)
+            index_rows.append((None, kind, part))
+    if index_rows:
+        con.execute("create temp table added (submission_id varchar, kind varchar, part varchar)")
+        con.executemany("insert into added values (?, ?, ?)", index_rows)
+        con.execute("insert into idx select * from added")
+    # compact kinds with too many parts into one
+    dropped: list[Path] = []
+    for kind in _kinds():
+        parts = [
+            p
+            for (p,) in con.execute(
+                "select distinct part from idx where kind = ? order by part", [kind]
+            ).fetchall()
+        ]
+        if len(parts) <= MAX_PARTS:
+            continue
+        part = f"part-{seq:06d}.parquet"
+        seq += 1
+        files = "[" + ", ".join(_q(col / kind / p) for p in parts) + "]"
+        _atomic_copy(
+            con, f"select * from read_parquet({files}) order by submission_id", col / kind / part
+        )
+        con.execute("update idx set part = ? where kind = ?", [part, kind])
+        # keep one marker row per kind without submissions so the part stays live
+        dropped += [col / kind / p for p in parts]
+        say(f"    {kind}: {len(parts)} parts compacted into 1")
+    if index_rows or dropped or rebuilt:
+        _atomic_copy(
+            con, "select distinct * from idx order by kind, part, submission_id", index_path
+        )
+    for f in dropped:
+        f.unlink(missing_ok=True)
+    rows = {
+        kind: con.execute(
+            f"select count(*) from read_parquet({_q(col / kind / '*.parquet')})"
+        ).fetchone()[0]
+        for kind in _kinds()
+    }
+    n = con.execute("select count(*) from accepted").fetchone()[0]
+    return SyncResult(submissions=n, added=len(new), rows=rows, rebuilt=rebuilt)
