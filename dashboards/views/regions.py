@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 import ui
 
-from weibao.i18n import fmt_value, gap_text, is_suppressed, status, suppress, t
+from weibao.i18n import count_text, gap_text, status, t, value_text
 
 
 def breadcrumb(code: str) -> None:
@@ -41,16 +41,13 @@ def drill_from_select(key: str) -> None:
 
 
 def table(children: pd.DataFrame, indicator: pd.Series, lang: str) -> pd.DataFrame:
-    kids = bool(indicator["counts_children"])
+    rows = [r for _, r in children.iterrows()]
     return pd.DataFrame(
         {
             t("region", lang): children["org_unit_name"],
-            t("value", lang): [
-                "<5" if is_suppressed(r, indicator) else fmt_value(r["value"], indicator, lang)
-                for _, r in children.iterrows()
-            ],
-            t("numerator", lang): [suppress(n, kids) for n in children["numerator"]],
-            t("denominator", lang): [suppress(n, kids) for n in children["denominator"]],
+            t("value", lang): [value_text(r, indicator, lang) for r in rows],
+            t("numerator", lang): [count_text(r, "numerator", indicator) for r in rows],
+            t("denominator", lang): [count_text(r, "denominator", indicator) for r in rows],
             t("status", lang): [status(s).label(lang) for s in children["status"]],
             t("gap", lang): [gap_text(indicator, r, lang) for _, r in children.iterrows()],
         }
