@@ -49,9 +49,11 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The table as CSV, UTF-8 with BOM (Excel on Chinese Windows reads it), neutralised."""
+    """The table as CSV, UTF-8 with BOM (Excel on Chinese Windows reads it), neutralised. Lines
+    end in CRLF, so a cell holding a CR or LF is quoted: unquoted, "x\r=1+1" would break the
+    row and start a new one with a formula."""
     buf = io.StringIO()
-    neutralise_frame(frame).to_csv(buf, index=False)
+    neutralise_frame(frame).to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
 
 

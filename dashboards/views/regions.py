@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import charts
 import data
+import exports
 import pandas as pd
 import streamlit as st
 import ui
@@ -85,7 +86,12 @@ def regions(code: str, indicator: pd.Series, lang: str) -> None:
             on_change=drill_from_select,
             args=(select_key,),
         )
-    st.dataframe(table(children, indicator, lang), hide_index=True, width="stretch")
+    shown = table(children, indicator, lang)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    name = indicator["name_zh" if lang == "zh" else "name_en"]
+    title = f"{ui.unit_name(code)} {ui.year()} {name}"
+    stem = f"regions_{code}_{indicator.name}_{ui.year()}"
+    exports.buttons(shown, stem, title, t("regions", lang), bool(children["is_demo"].any()), lang)
 
 
 lang = ui.lang()
