@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import charts
 import data
-import exports
 import pandas as pd
 import streamlit as st
 import ui
 
-from weibao.i18n import count_text, fmt_target, gap_text, status, t, value_text
+from weibao.i18n import fmt_target, fmt_value, gap_text, status, suppress, t
 
 STAFF_CHECKS = ("staff_check_hire_rate", "staff_check_annual_rate")
 
@@ -75,13 +74,13 @@ def targets(code: str, ind: pd.Series, lang: str) -> None:
 
 
 def data_table(frame: pd.DataFrame, ind: pd.Series, lang: str) -> pd.DataFrame:
-    rows = [r for _, r in frame.iterrows()]
+    kids = bool(ind["counts_children"])
     return pd.DataFrame(
         {
             t("year", lang): frame["year"].astype(int),
-            t("value", lang): [value_text(r, ind, lang) for r in rows],
-            t("numerator", lang): [count_text(r, "numerator", ind) for r in rows],
-            t("denominator", lang): [count_text(r, "denominator", ind) for r in rows],
+            t("value", lang): [fmt_value(v, ind, lang) for v in frame["value"]],
+            t("numerator", lang): [suppress(n, kids) for n in frame["numerator"]],
+            t("denominator", lang): [suppress(n, kids) for n in frame["denominator"]],
             t("target", lang): [fmt_target(r, ind, lang) for _, r in frame.iterrows()],
             t("status", lang): [status(s).label(lang) for s in frame["status"]],
             t("gap", lang): [gap_text(ind, r, lang) for _, r in frame.iterrows()],
@@ -106,7 +105,7 @@ def trend(code: str, ind: pd.Series, lang: str) -> None:
     demo = "_示例数据" if frame["is_demo"].any() or frame["target_is_demo"].any() else ""
     st.download_button(
         t("download_csv", lang),
-        exports.csv_bytes(table),
+        table.to_csv(index=False).encode("utf-8-sig"),
         file_name=f"{ind.name}_{code}{demo}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -7,7 +7,6 @@ import datetime as dt
 
 import charts
 import data
-import exports
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -111,7 +110,7 @@ def overdue_list(area: str, area_name: str, lang: str) -> None:
     demo = "_示例数据" if rows["is_demo"].any() else ""
     st.download_button(
         t("overdue_csv", lang),
-        exports.csv_bytes(table),
+        table.to_csv(index=False).encode("utf-8-sig"),
         file_name=f"overdue_{area}_{ui.year()}{demo}.csv",
         mime="text/csv",
         icon=":material/download:",
