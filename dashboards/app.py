@@ -20,6 +20,10 @@ import ui  # noqa: E402
 
 from weibao.i18n import t  # noqa: E402
 
+# st.dataframe's toolbar download writes cells verbatim, so a note starting with = or @ would run
+# in Excel; it is off here as in .streamlit/config.toml (whichever way the app is started) and
+# the pages offer their own exports, neutralised by weibao.cells.
+st.set_option("client.disableDataExport", True)
 st.set_page_config(page_title="未保 weibao", page_icon=":material/shield_person:", layout="wide")
 ui.init_state()
 lang = ui.lang()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from weibao.i18n import fmt_rate, fmt_target, fmt_value, status, t
+from weibao.i18n import fmt_rate, fmt_target, status, t, value_text
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -43,7 +43,7 @@ def area_bars(df: pd.DataFrame, indicator: pd.Series, lang: str) -> go.Figure:
             orientation="h",
             name=s.label(lang),
             customdata=part["org_unit_code"],
-            text=[fmt_value(v, indicator, lang) for v in part["value"]],
+            text=[value_text(r, indicator, lang) for _, r in part.iterrows()],
             textposition="outside",
             marker={
                 "color": "white" if s.outline else s.colour,
@@ -83,7 +83,7 @@ def trend_line(df: pd.DataFrame, indicator: pd.Series, lang: str) -> go.Figure:
         y=df["value"].astype(float),
         mode="lines+markers+text",
         name=t("value", lang),
-        text=[fmt_value(v, indicator, lang) for v in df["value"]],
+        text=[value_text(r, indicator, lang) for _, r in df.iterrows()],
         textposition="top center",
         line={"color": "#1565c0", "width": 3},
     )

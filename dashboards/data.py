@@ -18,6 +18,7 @@ import streamlit as st
 
 from weibao import mart_sql
 from weibao.paths import warehouse_path
+from weibao.suppression import suppress_frame
 
 TTL = 600  # seconds; the mtime in the key does the real invalidation
 DbKey = tuple[str, int]
@@ -52,8 +53,14 @@ def _query(db: DbKey, sql: str, params: list[Any] | None = None) -> pd.DataFrame
 
 
 def _loader(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
-    """Cache fn(db, ...) and call it with the current warehouse key."""
-    cached = st.cache_data(ttl=TTL, show_spinner=False)(fn)
+    """Cache fn(db, ...) and call it with the current warehouse key. Every frame is suppressed
+    before it is cached (weibao.suppression): a small count of children, or a figure derived
+    from one, never reaches a page, a chart, an export or the browser."""
+
+    def suppressed(*args: Any) -> pd.DataFrame:
+        return suppress_frame(fn(*args))
+
+    cached = st.cache_data(ttl=TTL, show_spinner=False)(functools.wraps(fn)(suppressed))
 
     @functools.wraps(fn)
     def wrapper(*args: Any) -> pd.DataFrame:
@@ -140,23 +147,29 @@ def child_values(db: DbKey, org_unit_code: str, indicator_code: str, year: int) 
             exists (select 1 from dim_org_units c where c.parent_code = o.org_unit_code)
                 as has_children,
             v.numerator, v.denominator, v.value, v.comparator, v.target_value,
-            v.target_value_high, v.target_is_demo, v.status, v.gap, v.is_demo
+            v.target_value_high, v.target_is_demo, v.status, v.gap, v.is_demo, i.counts_children
         from dim_org_units o
         join fct_indicator_values v
             on v.org_unit_code = o.org_unit_code and v.indicator_code = ? and v.year = ?
+        join dim_indicators i on i.indicator_code = v.indicator_code
         where o.parent_code = ?
-        order by v.value nulls first, o.org_unit_code
     """
-    return _query(db, sql, [indicator_code, year, org_unit_code])
+    # Sorted after suppression: sorted before, the place of a "<5" row among the others
+    # would tell its value.
+    frame = suppress_frame(_query(db, sql, [indicator_code, year, org_unit_code]))
+    order = frame.sort_values(["value", "org_unit_code"], na_position="first").index
+    return frame.loc[order].reset_index(drop=True)
 
 
 @_loader
 def trend(db: DbKey, org_unit_code: str, indicator_code: str) -> pd.DataFrame:
     sql = """
-        select year, value, numerator, denominator, comparator, target_value,
-            target_value_high, target_is_demo, status, gap, is_demo, level
-        from fct_indicator_values where org_unit_code = ? and indicator_code = ?
-        order by year
+        select v.year, v.value, v.numerator, v.denominator, v.comparator, v.target_value,
+            v.target_value_high, v.target_is_demo, v.status, v.gap, v.is_demo, v.level,
+            i.counts_children
+        from fct_indicator_values v join dim_indicators i on i.indicator_code = v.indicator_code
+        where v.org_unit_code = ? and v.indicator_code = ?
+        order by v.year
     """
     return _query(db, sql, [org_unit_code, indicator_code])
 

@@ -9,11 +9,13 @@ import pandas as pd
 import streamlit as st
 from openpyxl.styles import Font
 
+from weibao import cells
 from weibao.i18n import t
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """Formula-looking text cells get a leading ' (weibao.cells), as in every file we write."""
+    return cells.csv_bytes(table)
 
 
 def xlsx_bytes(table: pd.DataFrame, title: str, sheet: str) -> bytes:
@@ -29,6 +31,7 @@ def xlsx_bytes(table: pd.DataFrame, title: str, sheet: str) -> bytes:
             longest = max(len(str(c.value or "")) for c in col[2:]) if len(col) > 2 else 8
             ws.column_dimensions[col[0].column_letter].width = min(60, max(8, 2 * longest))
         ws.freeze_panes = "A4"
+        cells.neutralise_workbook(writer.book)
     return buffer.getvalue()
 
 

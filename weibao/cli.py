@@ -126,6 +126,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "false",
         "--server.maxUploadSize",
         str(settings().max_upload_mb),
+        "--client.disableDataExport",  # the table toolbar's CSV is not neutralised
+        "true",
     ]
     _progress(f"看板 / dashboard: http://{args.host}:{args.port}  (Ctrl+C 退出 / to stop)")
     try:

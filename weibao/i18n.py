@@ -26,10 +26,10 @@ import yaml
 from weibao import yamlfile
 from weibao.errors import WeibaoError
 from weibao.paths import LOCALES_DIR
+from weibao.suppression import SUPPRESS_BELOW
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
-SUPPRESS_BELOW = 5
 SUPPRESSED = "<5"
 MISSING = "—"
 # Sections of a locale file besides `strings`: a code → word table each.
@@ -298,7 +298,10 @@ def suppress(n: Any, counts_children: bool) -> str:
 
 
 def is_suppressed(value_row: Mapping[str, Any], indicator: Mapping[str, Any]) -> bool:
-    """True if a rate would reveal a small count of children (numerator or denominator < 5)."""
+    """True if a rate would reveal a small count of children (numerator or denominator < 5):
+    the row says so (weibao.suppression cleared its figures), or its counts do."""
+    if bool(_get(value_row, "suppressed", False)):
+        return True
     if not bool(_get(indicator, "counts_children", False)):
         return False
     for key in ("numerator", "denominator"):
@@ -306,6 +309,23 @@ def is_suppressed(value_row: Mapping[str, Any], indicator: Mapping[str, Any]) ->
         if n is not None and _num(n) < SUPPRESS_BELOW:
             return True
     return False
+
+
+def value_text(
+    value_row: Mapping[str, Any], indicator: Mapping[str, Any], lang: str | None = DEFAULT_LANG
+) -> str:
+    """The row's value in the indicator's unit, or '<5' where it would reveal a small count."""
+    if is_suppressed(value_row, indicator):
+        return SUPPRESSED
+    return fmt_value(_get(value_row, "value"), indicator, lang)
+
+
+def count_text(value_row: Mapping[str, Any], key: str, indicator: Mapping[str, Any]) -> str:
+    """The row's numerator or denominator: '<5' if small (or cleared on a suppressed row)."""
+    n = _get(value_row, key)
+    if n is None and bool(_get(value_row, "suppressed", False)):
+        return SUPPRESSED
+    return suppress(n, bool(_get(indicator, "counts_children", False)))
 
 
 def gap_text(
@@ -317,6 +337,9 @@ def gap_text(
     template is used there.
     """
     lang = _lang(lang)
+    if is_suppressed(value_row, indicator):
+        lagging = _get(value_row, "status") == "not_achieved"
+        return t("gap_suppressed", lang) if lagging else ""
     gap = _get(value_row, "gap")
     if gap is None or _num(gap) <= 0 or _get(value_row, "status") == "achieved":
         return ""

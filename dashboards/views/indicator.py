@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import charts
 import data
+import exports
 import pandas as pd
 import streamlit as st
 import ui
 
-from weibao.i18n import fmt_target, fmt_value, gap_text, status, suppress, t
+from weibao.i18n import count_text, fmt_target, gap_text, status, t, value_text
 
 STAFF_CHECKS = ("staff_check_hire_rate", "staff_check_annual_rate")
 
@@ -74,13 +75,13 @@ def targets(code: str, ind: pd.Series, lang: str) -> None:
 
 
 def data_table(frame: pd.DataFrame, ind: pd.Series, lang: str) -> pd.DataFrame:
-    kids = bool(ind["counts_children"])
+    rows = [r for _, r in frame.iterrows()]
     return pd.DataFrame(
         {
             t("year", lang): frame["year"].astype(int),
-            t("value", lang): [fmt_value(v, ind, lang) for v in frame["value"]],
-            t("numerator", lang): [suppress(n, kids) for n in frame["numerator"]],
-            t("denominator", lang): [suppress(n, kids) for n in frame["denominator"]],
+            t("value", lang): [value_text(r, ind, lang) for r in rows],
+            t("numerator", lang): [count_text(r, "numerator", ind) for r in rows],
+            t("denominator", lang): [count_text(r, "denominator", ind) for r in rows],
             t("target", lang): [fmt_target(r, ind, lang) for _, r in frame.iterrows()],
             t("status", lang): [status(s).label(lang) for s in frame["status"]],
             t("gap", lang): [gap_text(ind, r, lang) for _, r in frame.iterrows()],
@@ -105,7 +106,7 @@ def trend(code: str, ind: pd.Series, lang: str) -> None:
     demo = "_示例数据" if frame["is_demo"].any() or frame["target_is_demo"].any() else ""
     st.download_button(
         t("download_csv", lang),
-        table.to_csv(index=False).encode("utf-8-sig"),
+        exports.csv_bytes(table),
         file_name=f"{ind.name}_{code}{demo}.csv",
         mime="text/csv",
         icon=":material/download:",

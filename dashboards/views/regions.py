@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import charts
 import data
+import exports
 import pandas as pd
 import streamlit as st
 import ui
 
-from weibao.i18n import fmt_value, gap_text, is_suppressed, status, suppress, t
+from weibao.i18n import count_text, gap_text, status, t, value_text
 
 
 def breadcrumb(code: str) -> None:
@@ -41,16 +42,13 @@ def drill_from_select(key: str) -> None:
 
 
 def table(children: pd.DataFrame, indicator: pd.Series, lang: str) -> pd.DataFrame:
-    kids = bool(indicator["counts_children"])
+    rows = [r for _, r in children.iterrows()]
     return pd.DataFrame(
         {
             t("region", lang): children["org_unit_name"],
-            t("value", lang): [
-                "<5" if is_suppressed(r, indicator) else fmt_value(r["value"], indicator, lang)
-                for _, r in children.iterrows()
-            ],
-            t("numerator", lang): [suppress(n, kids) for n in children["numerator"]],
-            t("denominator", lang): [suppress(n, kids) for n in children["denominator"]],
+            t("value", lang): [value_text(r, indicator, lang) for r in rows],
+            t("numerator", lang): [count_text(r, "numerator", indicator) for r in rows],
+            t("denominator", lang): [count_text(r, "denominator", indicator) for r in rows],
             t("status", lang): [status(s).label(lang) for s in children["status"]],
             t("gap", lang): [gap_text(indicator, r, lang) for _, r in children.iterrows()],
         }
@@ -88,7 +86,12 @@ def regions(code: str, indicator: pd.Series, lang: str) -> None:
             on_change=drill_from_select,
             args=(select_key,),
         )
-    st.dataframe(table(children, indicator, lang), hide_index=True, width="stretch")
+    shown = table(children, indicator, lang)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    name = indicator["name_zh" if lang == "zh" else "name_en"]
+    title = f"{ui.unit_name(code)} {ui.year()} {name}"
+    stem = f"regions_{code}_{indicator.name}_{ui.year()}"
+    exports.buttons(shown, stem, title, t("regions", lang), bool(children["is_demo"].any()), lang)
 
 
 lang = ui.lang()

@@ -7,6 +7,7 @@ import datetime as dt
 
 import charts
 import data
+import exports
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -110,7 +111,7 @@ def overdue_list(area: str, area_name: str, lang: str) -> None:
     demo = "_示例数据" if rows["is_demo"].any() else ""
     st.download_button(
         t("overdue_csv", lang),
-        table.to_csv(index=False).encode("utf-8-sig"),
+        exports.csv_bytes(table),
         file_name=f"overdue_{area}_{ui.year()}{demo}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -183,7 +183,7 @@ def indicator_rows(b: Brief, only_assessed: bool = False) -> list[dict[str, Any]
                 "domain": domain_label(r, lg),
                 "value": r["value"] if present(r["value"]) else None,
                 "value_text": value_text(r, lg),
-                "suppressed": present(r["value"]) and is_suppressed(r, r),
+                "suppressed": is_suppressed(r, r),
                 "value_kind": r["value_kind"],
                 "unit": r["unit_zh"] if lg == "zh" else r["unit_en"],
                 "target": fmt_target(r, r, lg),

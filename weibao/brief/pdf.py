@@ -42,6 +42,11 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--no-pdf-header-footer",
 )
+# No script runs in the page and nothing is fetched: the only resources are the inline styles
+# and the chart as a data: image. Chromium's own switch (--blink-settings=scriptEnabled=false)
+# stops headless --print-to-pdf from writing any file (Chromium 156), so the page forbids script
+# itself; the policy is the first element of <head>, before anything taken from the marts.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 SUPERVISION_ROWS = 60  # the PDF lists this many items; the xlsx has them all
 OVERDUE_ROWS = 40
 TOP_ITEMS = 6
@@ -319,7 +324,9 @@ def supervision_section(b: Brief) -> str:
 def brief_html(b: Brief, chart_png: bytes) -> str:
     lang = "zh-CN" if b.lang == "zh" else "en"
     return f"""<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{e(b.title())}</title>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<title>{e(b.title())}</title>
 <style>{css(b)}</style></head><body>
 {first_page(b, chart_png)}
 {indicators_section(b)}

@@ -14,6 +14,7 @@ import pandas as pd
 
 from weibao import mart_sql
 from weibao.errors import WeibaoError
+from weibao.suppression import suppress_frame
 
 _CHAIN = """
     select a.* from dim_org_units u
@@ -95,7 +96,7 @@ def indicators(warehouse: Path, code: str, year: int) -> pd.DataFrame:
             and v.indicator_code is null
         order by i.sort_order, i.indicator_code
     """
-    return _query(warehouse, sql, [code, year, code, year])
+    return suppress_frame(_query(warehouse, sql, [code, year, code, year]))
 
 
 def supervision(warehouse: Path, code: str, jurisdiction: str | None, year: int) -> pd.DataFrame:
@@ -117,7 +118,7 @@ def supervision(warehouse: Path, code: str, jurisdiction: str | None, year: int)
         order by o.level_rank, s.lagging_since, i.sort_order, s.indicator_code, s.task_id,
             s.org_unit_code
     """
-    return _query(warehouse, sql, [year, jurisdiction, code])
+    return suppress_frame(_query(warehouse, sql, [year, jurisdiction, code]))
 
 
 def member_units(warehouse: Path, jurisdiction: str | None) -> pd.DataFrame:

@@ -51,7 +51,10 @@ section.cont { break-before: auto; margin-top: 8mm; }
 
 
 def css_string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A quoted CSS string whose every character other than letters, digits (CJK included) and
+    spaces is a hex escape (\\3c for <): nothing in it can end the string, the rule or the
+    <style> element, whatever the jurisdiction's name holds."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in s) + '"'
 
 
 def page_css(b: Brief) -> str:

@@ -77,10 +77,10 @@ def is_task(item: Any) -> bool:
 
 
 def value_text(row: Any, lang: str) -> str:
+    if is_suppressed(row, row):  # before the missing check: a suppressed value is cleared
+        return "<5"
     if not present(row["value"]):
         return MISSING
-    if is_suppressed(row, row):
-        return "<5"
     return fmt_value(row["value"], row, lang)
 
 

@@ -24,6 +24,7 @@ from weibao.brief.content import (
     status_counts,
     supervision_rows,
 )
+from weibao.cells import neutralise_workbook
 from weibao.i18n import fmt_date, status, submission_status, t
 
 BANNER = PatternFill("solid", fgColor="FFE0B2")
@@ -273,6 +274,7 @@ def brief_workbook(b: Brief) -> bytes:
     wb.properties.creator = "weibao"
     if b.is_demo:
         wb.properties.keywords = t("demo_badge", b.lang)
+    neutralise_workbook(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -12,14 +12,13 @@ half-loaded: the build reads only the normalised copy of an accepted file.
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from weibao import store
+from weibao import cells, store
 from weibao.intake import gx
 from weibao.intake.checks import (
     Context,
@@ -279,6 +278,4 @@ def annotated_rows(data: bytes, filename: str, receipt: Receipt) -> bytes:
     )
     frame.insert(0, "行号", table.lines)
     frame["问题"] = ["; ".join(by_row.get(line, [])) for line in table.lines]
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False)
-    return buf.getvalue().encode("utf-8-sig")
+    return cells.csv_bytes(frame)  # the agency's own cells, echoed back: neutralised

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from weibao.cells import neutralise, neutralise_workbook
 from weibao.intake.gx import allowed_values
 from weibao.intake.read import TEMPLATE_SHEET
 from weibao.submission_types import SECTORS, SUBMISSION_TYPES
@@ -20,7 +21,7 @@ AGENCY_ZH = {"civil_affairs": "民政局", "education": "教育局", "health": "
 def template_csv(type_code: str) -> bytes:
     """Header row only, UTF-8 with BOM so Excel on Windows opens the Chinese correctly."""
     stype = SUBMISSION_TYPES[type_code]
-    return (",".join(c.header_zh for c in stype.columns) + "\r\n").encode("utf-8-sig")
+    return (",".join(neutralise(c.header_zh) for c in stype.columns) + "\r\n").encode("utf-8-sig")
 
 
 def _choices(type_code: str, column: str) -> list[str]:
@@ -103,6 +104,7 @@ def template_xlsx(type_code: str) -> bytes:
     for row in notes.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    neutralise_workbook(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
