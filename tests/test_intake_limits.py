@@ -254,3 +254,41 @@ def test_superseding_file_that_lost_rows_is_warned(tmp_path):
     assert send(_cd(full), 2).status == "accepted"
     r = send(_cd(full[: len(full) - 5]), 3)
     assert "W_ROWS_LOST" not in _codes(r)
+
+
+def test_cli_refuses_a_file_over_the_byte_limit_before_reading_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from weibao.paths import ROOT
+
+    big = tmp_path / "big.csv"
+    big.write_bytes(_cd(_good_lines()) + b"\r\n" * (2 * 1024 * 1024))
+    store = tmp_path / "submissions"
+    env = os.environ | {"WEIBAO_SUBMISSIONS": str(store), "WEIBAO_MAX_UPLOAD_MB": "1"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "weibao",
+            "submit",
+            str(big),
+            "--type",
+            "child_directors",
+            "--unit",
+            "civil_affairs",
+            "--jurisdiction",
+            COUNTY,
+            "--period",
+            "2024",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "超过上限 1 MB" in proc.stderr and "max_upload_mb" in proc.stderr
+    assert not (store / "manifest.csv").exists()
