@@ -1,55 +1,50 @@
 """All SQL of the dashboard. Reads only the published marts (docs/contract.md).
 
-Each loader opens a short-lived read-only connection, runs one query and closes it: a held
-connection would block the next build (CONVENTIONS.md, DuckDB locks). The cache key carries the
-file's path and mtime, so a new publication is picked up at the next rerun.
+The same SQL runs on every engine (weibao/engines/: DuckDB by default, PostgreSQL with
+WEIBAO_ENGINE=postgres): portable SQL with `?` placeholders, which an engine translates if its
+driver wants another style. Each loader runs one query in a short-lived read-only connection: a
+held DuckDB connection would block the next build (CONVENTIONS.md, DuckDB locks). The cache key
+carries the engine's publication id, so a new publication is picked up at the next rerun.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from weibao import mart_sql
-from weibao.paths import warehouse_path
+from weibao import engines, mart_sql
+from weibao.engines import EngineError
 from weibao.suppression import suppress_frame
 
-TTL = 600  # seconds; the mtime in the key does the real invalidation
-DbKey = tuple[str, int]
+TTL = 600  # seconds; the publication id in the key does the real invalidation
+DbKey = tuple[str, str]  # (engine, publication id)
+WarehouseMissing = EngineError  # nothing published yet, or a read failed: said in words
 
 
-class WarehouseMissing(RuntimeError):
-    """The published DuckDB file does not exist yet."""
-
-
-def warehouse_file() -> Path:
-    return warehouse_path()
+def warehouse_file() -> str:
+    """Where the publication lives (a file, or a server and schema), for messages."""
+    return engines.get().describe()
 
 
 def available() -> bool:
-    return warehouse_file().is_file()
+    return engines.get().available()
 
 
 def _db_key() -> DbKey:
-    path = warehouse_file()
-    try:
-        return str(path), path.stat().st_mtime_ns
-    except FileNotFoundError as exc:
-        raise WarehouseMissing(str(path)) from exc
+    return engines.engine_name(), engines.get().publication_id()
+
+
+def publication() -> str:
+    """Changes with every publication: a cache key for anything built from the marts."""
+    return _db_key()[1]
 
 
 def _query(db: DbKey, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-    con = duckdb.connect(db[0], read_only=True)
-    try:
-        return con.execute(sql, params or []).df()
-    finally:
-        con.close()
+    return engines.get(db[0]).query(sql, params)
 
 
 def _loader(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
@@ -285,7 +280,10 @@ TASK_PROGRESS_COLUMNS = (
 
 
 def _has_table(db: DbKey, name: str) -> bool:
-    sql = "select count(*) as n from information_schema.tables where table_name = ?"
+    sql = (
+        "select count(*) as n from information_schema.tables "
+        "where table_schema = current_schema() and table_name = ?"
+    )
     return bool(_query(db, sql, [name])["n"].iloc[0])
 
 
@@ -410,11 +408,11 @@ def agency_submissions(db: DbKey, jurisdiction_code: str, year: int) -> pd.DataF
     """Each agency's submissions due in the jurisdiction's counties: counts by status."""
     sql = """
         select s.agency_code,
-            count(*) filter (where s.status = 'on_time') as on_time,
-            count(*) filter (where s.status = 'late') as late,
-            count(*) filter (where s.status = 'missing') as missing,
-            count(*) filter (where s.status = 'pending') as pending,
-            count(*) as expected
+            cast(sum(case when s.status = 'on_time' then 1 else 0 end) as bigint) as on_time,
+            cast(sum(case when s.status = 'late' then 1 else 0 end) as bigint) as late,
+            cast(sum(case when s.status = 'missing' then 1 else 0 end) as bigint) as missing,
+            cast(sum(case when s.status = 'pending' then 1 else 0 end) as bigint) as pending,
+            cast(count(*) as bigint) as expected
         from fct_submission_status s
         join dim_org_units c on c.org_unit_code = s.jurisdiction_code
         where ? in (c.county_code, c.city_code, c.province_code) and s.year = ?
@@ -431,7 +429,11 @@ def supervision_items(
     indicator or task they concern; higher levels first. A task item takes the level of the
     unit it belongs to (the jurisdiction)."""
     sql = """
-        select s.* replace (coalesce(s.level, o.level) as level), o.org_unit_name, o.level_rank,
+        select s.item_id, s.item_kind, s.jurisdiction_code, s.org_unit_code,
+            coalesce(s.level, o.level) as level, s.year, s.indicator_code, s.task_id, s.status,
+            s.progress_status, s.value, s.target_value, s.gap, s.responsible_units_zh,
+            s.responsible_member_units, s.source_doc, s.source_clause, s.lagging_since,
+            s.is_demo, o.org_unit_name, o.level_rank,
             coalesce(i.protection_domain, t.protection_domain) as protection_domain,
             i.name_zh, i.name_en, i.value_kind, i.unit_zh, i.unit_en, i.counts_children,
             i.gap_template_zh, i.gap_template_en, t.title_zh as task_title_zh,

@@ -265,3 +265,25 @@ def _audit(path: Path) -> None:
             "no indicator values were produced; nothing was published",
             "确认 seeds/submissions/ 中有已接收的报送文件,或运行 weibao demo 生成示例数据",
         )
+
+
+def check_dbt_result(res) -> tuple[list, list[str]]:
+    """The results of a dbt invocation and its warnings, or a WeibaoError naming every failure
+    in plain words. Shared by the engines' builds (weibao/engines/)."""
+    if res.exception is not None:
+        raise WeibaoError(
+            "dbt 无法运行",
+            "dbt could not run",
+            "检查 models/ 和 seeds/ 中最近的修改",
+            [str(res.exception)[:600]],
+        )
+    results = list(getattr(res.result, "results", []) or [])
+    failed = [r for r in results if str(r.status) in ("error", "fail", "runtime error")]
+    if failed or not res.success:
+        raise WeibaoError(
+            f"构建失败:{len(failed)} 项未通过,已发布的数据保持不变",
+            f"build failed: {len(failed)} item(s) did not pass; the published data is unchanged",
+            "按上面列出的问题修正报送文件或参照数据后重新运行 weibao build",
+            [_describe_failure(r) for r in failed],
+        )
+    return results, [_describe_failure(r) for r in results if str(r.status) == "warn"]

@@ -22,10 +22,31 @@ def _progress(msg: str) -> None:
     sys.stderr.flush()
 
 
+def _engine(args: argparse.Namespace) -> str:
+    """--engine, else WEIBAO_ENGINE; exported so dbt, the dashboard and the brief agree."""
+    from weibao import engines
+
+    name = engines.engine_name(getattr(args, "engine", None))
+    os.environ["WEIBAO_ENGINE"] = name
+    return name
+
+
+def _no_publication(where: str, file: bool = True) -> WeibaoError:
+    return WeibaoError(
+        f"找不到已发布的数据{'文件' if file else ''} {where}",
+        f"no published warehouse at {where}",
+        "先运行 weibao build(或 weibao demo 生成示例数据)",
+    )
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    from weibao import engines
     from weibao.build import build
 
-    result = build(args.warehouse, progress=_progress)
+    if _engine(args) == "duckdb":
+        result = build(args.warehouse, progress=_progress)
+    else:
+        result = engines.get().build(progress=_progress)
     for w in result.warnings:
         print(f"警告 / warning: {w}", file=sys.stderr)
     _progress(f"完成 / done: {result.nodes} 个节点 / nodes, {result.seconds:.1f} s")
@@ -99,16 +120,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from weibao import engines
     from weibao.paths import warehouse_path
     from weibao.settings import settings
 
     published = warehouse_path(args.warehouse)
-    if not published.exists():
-        raise WeibaoError(
-            f"找不到已发布的数据文件 {published}",
-            f"no published warehouse at {published}",
-            "先运行 weibao build(或 weibao demo 生成示例数据)",
-        )
+    if _engine(args) != "duckdb":
+        if not engines.get().available():
+            raise _no_publication(engines.get().describe(), file=False)
+    elif not published.exists():
+        raise _no_publication(str(published))
     env = os.environ | {"WEIBAO_WAREHOUSE": str(published)}
     cmd = [
         sys.executable,
@@ -149,16 +170,6 @@ def cmd_submit(args: argparse.Namespace) -> int:
         )
     if not path.is_file():
         raise WeibaoError(f"找不到文件 {path}", f"file not found: {path}")
-    from weibao.settings import settings
-
-    limit = settings().max_upload_bytes
-    if path.stat().st_size > limit:  # refused before a byte is read into memory
-        size_mb, limit_mb = path.stat().st_size / 1024 / 1024, limit / 1024 / 1024
-        raise WeibaoError(
-            f"文件 {path.name} 大小 {size_mb:,.1f} MB,超过上限 {limit_mb:,.0f} MB(weibao.toml 的 max_upload_mb)",
-            f"{path.name} is {size_mb:,.1f} MB, over the limit of {limit_mb:,.0f} MB (max_upload_mb in weibao.toml)",
-            "按乡镇(街道)或机构类别拆分成几个文件分别上传",
-        )
     receipt = submit(
         path.read_bytes(),
         path.name,
@@ -261,13 +272,14 @@ def cmd_brief(args: argparse.Namespace) -> int:
             f"unknown brief format: {out.name}",
             "输出文件名以 .xlsx 或 .pdf 结尾",
         )
+    from weibao import engines
+
     published = warehouse_path(args.warehouse)
-    if not published.is_file():
-        raise WeibaoError(
-            f"找不到已发布的数据文件 {published}",
-            f"no published warehouse at {published}",
-            "先运行 weibao build(或 weibao demo 生成示例数据)",
-        )
+    if _engine(args) != "duckdb":
+        if not engines.get().available():
+            raise _no_publication(engines.get().describe(), file=False)
+    elif not published.is_file():
+        raise _no_publication(str(published))
     make = brief_pdf if kind == "pdf" else brief_xlsx
     data = make(published, args.jurisdiction, args.year, lang=args.lang)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -296,6 +308,12 @@ def parser() -> argparse.ArgumentParser:
             metavar="PATH",
             help="已发布的 DuckDB 文件 / published DuckDB file "
             "(默认 default: warehouse/weibao.duckdb, 或 or $WEIBAO_WAREHOUSE)",
+        )
+        sp.add_argument(
+            "--engine",
+            choices=["duckdb", "postgres"],
+            help="数据库引擎 / engine (默认 default: duckdb, 或 or $WEIBAO_ENGINE); "
+            "postgres 由 PG* 环境变量连接 / connects with the PG* variables",
         )
 
     def with_server(sp: argparse.ArgumentParser) -> None:

@@ -32,6 +32,9 @@ class Settings:
     max_columns: int = 100
     max_xlsx_uncompressed_mb: int = 1000
     max_cell_chars: int = 10_000
+    # [postgres] the published schema and how long a retired publication is kept
+    pg_schema: str = "weibao"
+    pg_grace_seconds: int = 900
 
     @property
     def max_upload_bytes(self) -> int:

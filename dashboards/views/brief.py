@@ -1,7 +1,7 @@
 """会议简报 Brief: the plenary-meeting brief of the chosen jurisdiction and year, as xlsx or PDF.
 
 The bytes are made when a button is clicked (st.download_button with a callable) by cached
-functions keyed on the warehouse file and its mtime, so each brief is built once per
+functions keyed on the engine's publication id, so each brief is built once per
 jurisdiction, year, language and publication.
 """
 
@@ -20,11 +20,11 @@ from weibao.errors import WeibaoError
 from weibao.i18n import t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Key = tuple[str, int, str, int, str]  # warehouse path, mtime, jurisdiction, year, language
+Key = tuple[str, str, str, int, str]  # warehouse, publication id, jurisdiction, year, language
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def problem(path: str, mtime: int, code: str, year: int, lang: str) -> str | None:
+def problem(path: str, publication: str, code: str, year: int, lang: str) -> str | None:
     """Why no brief can be made here (unknown unit, year without data), in words; else None."""
     try:
         check(Path(path), code, year)
@@ -34,12 +34,12 @@ def problem(path: str, mtime: int, code: str, year: int, lang: str) -> str | Non
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def xlsx_bytes(path: str, mtime: int, code: str, year: int, lang: str) -> bytes:
+def xlsx_bytes(path: str, publication: str, code: str, year: int, lang: str) -> bytes:
     return brief_xlsx(Path(path), code, year, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def pdf_bytes(path: str, mtime: int, code: str, year: int, lang: str) -> bytes:
+def pdf_bytes(path: str, publication: str, code: str, year: int, lang: str) -> bytes:
     return brief_pdf(Path(path), code, year, lang)
 
 
@@ -76,7 +76,7 @@ lang = ui.lang()
 ui.header("brief")
 st.markdown(t("brief_page_intro", lang))
 path = data.warehouse_file()
-key: Key = (str(path), path.stat().st_mtime_ns, ui.org(), ui.year(), lang)
+key: Key = (str(path), data.publication(), ui.org(), ui.year(), lang)
 reason = problem(*key)
 if reason:
     st.warning(reason, icon=":material/warning:")

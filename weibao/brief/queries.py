@@ -1,7 +1,8 @@
 """Every query of the meeting brief. Reads only the published marts (docs/contract.md).
 
 Each call opens a short-lived read-only connection and closes it, so a brief being built never
-blocks the next `weibao build` (CONVENTIONS.md, DuckDB locks).
+blocks the next `weibao build` (CONVENTIONS.md, DuckDB locks). With WEIBAO_ENGINE=postgres the
+same SQL reads the published PostgreSQL schema (weibao/engines/).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from weibao import mart_sql
+from weibao import engines, mart_sql
+from weibao.engines import EngineError
 from weibao.errors import WeibaoError
 from weibao.suppression import suppress_frame
 
@@ -26,6 +28,18 @@ _UNDER = "? in (o.org_unit_code, o.township_code, o.county_code, o.city_code, o.
 
 
 def _query(warehouse: Path, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    """On DuckDB, `warehouse` is the published file; another engine (WEIBAO_ENGINE) reads its
+    own publication with the same SQL and ignores it."""
+    if engines.engine_name() != "duckdb":
+        try:
+            return engines.get().query(sql, params)
+        except EngineError as exc:
+            raise WeibaoError(
+                f"无法读取已发布的数据({engines.get().describe()})",
+                f"cannot read the publication at {engines.get().describe()}",
+                "先运行 weibao build --engine postgres,并检查 PG* 连接变量",
+                [str(exc)[:600]],
+            ) from exc
     if not warehouse.is_file():
         raise WeibaoError(
             f"找不到已发布的数据文件 {warehouse}",
@@ -160,6 +174,6 @@ def document_titles(warehouse: Path) -> dict[str, str]:
     falls back to the file names."""
     try:
         rows = _query(warehouse, "select source_doc, title_zh from dim_policy_documents")
-    except duckdb.Error:
+    except (duckdb.Error, WeibaoError):
         return {}
     return dict(zip(rows["source_doc"], rows["title_zh"], strict=True))

@@ -37,11 +37,11 @@ rolled_up as (
         areas.submission_type,
         areas.agency_code,
         cast(count(*) as integer) as expected_count,
-        cast(count(*) filter (where areas.received) as integer) as received_count,
-        cast(count(*) filter (where areas.status = 'on_time') as integer) as on_time_count,
-        cast(count(*) filter (where areas.status = 'late') as integer) as late_count,
-        cast(count(*) filter (where areas.status = 'missing') as integer) as missing_count,
-        cast(count(*) filter (where areas.status = 'pending') as integer) as pending_count,
+        cast(sum(case when areas.received then 1 else 0 end) as integer) as received_count,
+        cast(sum(case when areas.status = 'on_time' then 1 else 0 end) as integer) as on_time_count,
+        cast(sum(case when areas.status = 'late' then 1 else 0 end) as integer) as late_count,
+        cast(sum(case when areas.status = 'missing' then 1 else 0 end) as integer) as missing_count,
+        cast(sum(case when areas.status = 'pending' then 1 else 0 end) as integer) as pending_count,
         bool_or(areas.is_demo) as is_demo
     from areas
     inner join org_units as area on area.org_unit_code = areas.area_code

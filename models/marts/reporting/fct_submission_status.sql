@@ -1,5 +1,5 @@
-{#- Reporting "today": var as_of_date (YYYY-MM-DD) pins it for tests; default the current date. -#}
-{%- set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" if var('as_of_date', none) else 'current_date' -%}
+{#- Reporting "today": macros/as_of_date.sql (var as_of_date pins it; default the current date). -#}
+{%- set as_of = as_of_date() -%}
 
 with
 

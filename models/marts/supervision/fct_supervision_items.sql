@@ -143,7 +143,7 @@ expected_reports as (
     where tasks.year between {{ var('first_year') }} and {{ var('last_year') }}
         and cast({{ dbt.dateadd('day', 15, dbt.dateadd('month', '3 * quarters.quarter',
         "cast(cast(tasks.year as varchar(4)) || '-01-01' as date)")) }} as date)
-        <= {{ dbt.current_timestamp() }}
+        <= {{ as_of_date() }}
 
 ),
 
