@@ -2,6 +2,7 @@
 
     python benchmarks/bench_intake.py                 # 100,000 rows, 3 runs of each case
     python benchmarks/bench_intake.py --rows 20000 --runs 1
+    python benchmarks/bench_intake.py --rows 1000000 --runs 1 --modes submit --warmth cold
 
 The file is a staff_checks submission from a provincial education department (jurisdiction
 35, 福建省): one row per institution, spread over every 福建 township of the org-unit seed,
@@ -118,6 +119,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--modes", default="validate,submit", help="validate,submit or one of them")
+    p.add_argument("--warmth", default="warm,cold", help="warm,cold or one of them")
     p.add_argument("--child", nargs=3, metavar=("MODE", "WARM", "FILE"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -134,8 +137,8 @@ def main() -> int:
             f"{platform.python_implementation()} {platform.python_version()}, "
             f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}"
         )
-        for mode in ("validate", "submit"):
-            for warm in ("warm", "cold"):
+        for mode in args.modes.split(","):
+            for warm in args.warmth.split(","):
                 runs = []
                 for _ in range(args.runs):
                     out = subprocess.run(

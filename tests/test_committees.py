@@ -140,7 +140,7 @@ def test_demo_for_a_jurisdiction_not_in_the_file_says_how_to_add_it(committees):
     assert "weibao committee add 520102" in err.value.render()
 
 
-def test_new_county_end_to_end(committees, tmp_path):
+def test_new_county_end_to_end(committees, tmp_path, monkeypatch):
     """Done-when of issue 7: `weibao committee add 520102` then `weibao demo --jurisdiction
     520102 --no-serve` publishes a warehouse where 南明区 has exactly its real townships and
     villages, and indicator values exist at every level from village to province."""
@@ -202,3 +202,14 @@ def test_new_county_end_to_end(committees, tmp_path):
         .fetchall()
     }
     assert store_juris == {"520102"}
+
+    # no targets yet: the overview says 无目标 and how to add them
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("WEIBAO_WAREHOUSE", str(tmp_path / "weibao.duckdb"))
+    at = AppTest.from_file("../dashboards/app.py", default_timeout=120)
+    at.session_state["org_unit_code"] = "520102"
+    at.run()
+    assert not at.exception
+    notes = " ".join(i.value for i in at.info)
+    assert "无目标" in notes and "seeds/reference/targets.csv" in notes

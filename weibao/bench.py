@@ -153,6 +153,9 @@ def _time_queries(
 
     import data  # dashboards/data.py: the one data-access module
 
+    for name in ("streamlit", "streamlit.runtime.caching.cache_data_api"):
+        logging.getLogger(name).setLevel(logging.ERROR)  # set on import; quiet it after
+
     key = (str(published), published.stat().st_mtime_ns)
     con = duckdb.connect(str(published), read_only=True)
     try:

@@ -170,6 +170,16 @@ def cmd_submit(args: argparse.Namespace) -> int:
         )
     if not path.is_file():
         raise WeibaoError(f"找不到文件 {path}", f"file not found: {path}")
+    from weibao.settings import settings
+
+    limit = settings().max_upload_bytes
+    if path.stat().st_size > limit:  # refused before a byte is read into memory
+        size_mb, limit_mb = path.stat().st_size / 1024 / 1024, limit / 1024 / 1024
+        raise WeibaoError(
+            f"文件 {path.name} 大小 {size_mb:,.1f} MB,超过上限 {limit_mb:,.0f} MB(weibao.toml 的 max_upload_mb)",
+            f"{path.name} is {size_mb:,.1f} MB, over the limit of {limit_mb:,.0f} MB (max_upload_mb in weibao.toml)",
+            "按乡镇(街道)或机构类别拆分成几个文件分别上传",
+        )
     receipt = submit(
         path.read_bytes(),
         path.name,

@@ -80,6 +80,24 @@ def id_check_digit(body17: str) -> str:
 
 
 FAKE_ID = FAKE_ID_BODY + id_check_digit(FAKE_ID_BODY)
+TITLE = "桐乡市2024年度村(社区)儿童主任配备情况统计表"
+
+
+def _village_count() -> int:
+    import duckdb
+
+    return (
+        duckdb.connect()
+        .execute(
+            f"select count(*) from read_parquet('{ORG_UNITS.as_posix()}') "
+            "where county_code = ? and level = 'village'",
+            [COUNTY],
+        )
+        .fetchone()[0]
+    )
+
+
+TOTAL_LINE = _village_count() + 2  # header on line 1, one line per village, then the total
 
 
 @dataclass(frozen=True)
@@ -294,7 +312,7 @@ CASES: list[Case] = [
         "cd_scientific_code.csv",
         "code shown by Excel as 3.30483E+11",
         "rejected",
-        "E_UNKNOWN_ORG_UNIT",
+        "E_CODE_SCIENTIFIC",
         4,
         "村(社区)代码",
         "3.30483E+11",
@@ -391,6 +409,103 @@ CASES: list[Case] = [
         other_codes=("W_UNKNOWN_COLUMN",),
     ),
 ]
+# --- habits of government spreadsheets (issue 11): made from the template, read right with a
+# warning that says what was done, or refused naming the real cause ----------------------------
+HABITS: list[Case] = [
+    Case(
+        "habit_title_row.csv",
+        "a title row and a blank row above the template header",
+        "accepted_with_warnings",
+        "W_HEADER_BELOW_TITLE",
+        3,
+        None,
+        "3",
+    ),
+    Case(
+        "habit_blank_rows_above.csv",
+        "two blank rows above the header",
+        "accepted_with_warnings",
+        "W_HEADER_BELOW_TITLE",
+        3,
+        None,
+        "3",
+    ),
+    Case(
+        "habit_total_row.csv",
+        "a 合计 row at the bottom that equals the sum",
+        "accepted_with_warnings",
+        "W_TOTAL_ROW",
+        TOTAL_LINE,
+        None,
+        "合计",
+    ),
+    Case(
+        "habit_total_row_wrong.csv",
+        "a 总计 row at the bottom that does not equal the sum",
+        "accepted_with_warnings",
+        "W_TOTAL_MISMATCH",
+        TOTAL_LINE,
+        "儿童主任人数",
+        "999",
+        other_codes=("W_TOTAL_ROW",),
+    ),
+    Case(
+        "habit_subtotal_inside.csv",
+        "a 小计 row between the villages of two townships",
+        "rejected",
+        "E_TOTAL_ROW_INSIDE",
+        12,
+        None,
+        "12",
+    ),
+    Case(
+        "habit_code_as_number.csv",
+        "codes saved by Excel as numbers: 330483001001.0",
+        "accepted_with_warnings",
+        "W_CODE_AS_NUMBER",
+        2,
+        "村(社区)代码",
+    ),
+    Case(
+        "habit_year_suffix.csv",
+        "年度 written 2024年",
+        "accepted_with_warnings",
+        "W_YEAR_SUFFIX",
+        2,
+        "年度",
+        "2024年",
+    ),
+    Case(
+        "habit_notes_sheet_first.xlsx",
+        "the 说明 sheet first; the data sheet renamed, with a merged title row",
+        "accepted_with_warnings",
+        "W_HEADER_BELOW_TITLE",
+        2,
+        None,
+        "2",
+        other_codes=("W_SHEET_CHOSEN",),
+        encoding="xlsx",
+    ),
+    Case(
+        "habit_numbers_as_text.xlsx",
+        "counts stored as text in the template",
+        "accepted_with_warnings",
+        "W_NUMBER_AS_TEXT",
+        2,
+        "儿童主任人数",
+        encoding="xlsx",
+    ),
+    Case(
+        "habit_header_row_missing_column.csv",
+        "a title row above a header that lacks 年度: the real cause is the column",
+        "rejected",
+        "E_MISSING_COLUMN",
+        2,
+        "年度",
+        other_codes=("W_HEADER_BELOW_TITLE",),
+    ),
+]
+CASES = CASES + HABITS
 # staff_checks cases default to the education bureau's file.
 CASES = [
     c
@@ -499,6 +614,79 @@ def to_xlsx(
     return out.getvalue()
 
 
+def _stable(raw: bytes) -> bytes:
+    """The same workbook bytes on every run: fixed zip times and document timestamps."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_TIME.sub(rb"\g<1>2025-01-10T09:00:00Z\g<2>", data)
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, _FIXED_ZIP_TIME),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
+    return out.getvalue()
+
+
+def from_template_xlsx(rows: list[list[object]], edit=None) -> bytes:
+    """The child_directors xlsx template as weibao hands it out, filled in with `rows`;
+    `edit(workbook)` then applies an office's habit."""
+    from openpyxl import load_workbook
+
+    from weibao.intake.templates import template_xlsx
+
+    wb = load_workbook(io.BytesIO(template_xlsx("child_directors")))
+    ws = wb["数据"]
+    for i, row in enumerate(rows, start=2):
+        for j, value in enumerate(row, start=1):
+            ws.cell(row=i, column=j, value=value)
+    if edit:
+        edit(wb)
+    raw = io.BytesIO()
+    wb.save(raw)
+    return _stable(raw.getvalue())
+
+
+def habits(cd: list[list[str]]) -> dict[str, bytes]:
+    from weibao.intake.templates import template_csv
+
+    header = template_csv("child_directors").decode("utf-8-sig").strip().split(",")
+    assert header == CD_HEADER
+    total = sum(int(r[2]) for r in cd)
+    files = {}
+    files["habit_title_row.csv"] = to_csv(None, [[TITLE, "", ""], ["", "", ""], header] + cd, "gbk")
+    files["habit_blank_rows_above.csv"] = to_csv(None, [["", "", ""], ["", "", ""], header] + cd)
+    files["habit_total_row.csv"] = to_csv(header, cd + [["合计", "", str(total)]], "gbk")
+    files["habit_total_row_wrong.csv"] = to_csv(header, cd + [["总 计", "", "999"]], "gbk")
+    files["habit_subtotal_inside.csv"] = to_csv(
+        header, cd[:10] + [["小计", "", str(sum(int(r[2]) for r in cd[:10]))]] + cd[10:], "gbk"
+    )
+    files["habit_code_as_number.csv"] = to_csv(header, [[r[0] + ".0", r[1], r[2]] for r in cd])
+    files["habit_year_suffix.csv"] = to_csv(header, [[r[0], r[1] + "年", r[2]] for r in cd], "gbk")
+
+    def notes_first(wb) -> None:
+        ws = wb["数据"]
+        ws.title = "儿童主任"
+        ws.insert_rows(1)
+        ws["A1"] = TITLE
+        ws.merge_cells("A1:C1")
+        wb.move_sheet("说明", offset=-1)
+
+    files["habit_notes_sheet_first.xlsx"] = from_template_xlsx([_typed(r) for r in cd], notes_first)
+    files["habit_numbers_as_text.xlsx"] = from_template_xlsx(
+        [[r[0], int(r[1]), r[2]] for r in cd]  # the count typed into a cell formatted as text
+    )
+    files["habit_header_row_missing_column.csv"] = to_csv(
+        None, [[TITLE, ""], ["村(社区)代码", "儿童主任人数"]] + [[r[0], r[2]] for r in cd], "gbk"
+    )
+    return files
+
+
 def _typed(row: list[str]) -> list[object]:
     """Codes stay text (the template formats them as text); counts and years are numbers."""
     return [int(v) if v.isdigit() and len(v) <= 6 else v for v in row]
@@ -576,6 +764,7 @@ def generate() -> dict[str, bytes]:
     files["cd_personal_names_pasted.csv"] = to_csv(
         CD_HEADER + ["儿童主任"], [r + [n] for r, n in zip(cd, names, strict=True)], "gbk"
     )
+    files.update(habits(cd))
     missing = {c.file for c in CASES} ^ set(files)
     assert not missing, f"cases and files differ: {sorted(missing)}"
     return files
@@ -593,10 +782,6 @@ def main() -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _villages_of(county: str) -> list[str]:
     import duckdb
 
@@ -610,3 +795,7 @@ def _villages_of(county: str) -> list[str]:
     finally:
         con.close()
     return [c for (c,) in rows]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

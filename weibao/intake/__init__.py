@@ -25,12 +25,15 @@ from weibao.intake.checks import (
     check_context,
     check_outliers,
     check_rows,
+    column_kind,
+    drop_total_rows,
     map_headers,
     normalise_column,
+    org_units,
     scan_personal_values,
     sector_codes,
 )
-from weibao.intake.read import ENCODING_NAMES, read_table
+from weibao.intake.read import ENCODING_NAMES, Limits, read_table
 from weibao.intake.receipt import Issue, Receipt
 from weibao.paths import submissions_dir
 from weibao.submission_types import SUBMISSION_TYPES
@@ -47,7 +50,13 @@ def _gx_issues(
         kwargs, code = fail["kwargs"], fail["meta"].get("code", "E_INVALID_VALUE")
         if fail["type"] == "expect_column_to_exist":
             column = ctx.stype.column(kwargs["column"]).header_zh
-            ctx.add("E_MISSING_COLUMN", rows=[1], column=column, values=[None], expected=column)
+            ctx.add(
+                "E_MISSING_COLUMN",
+                rows=[ctx.header_line],
+                column=column,
+                values=[None],
+                expected=column,
+            )
             complete = False
             continue
         if fail["raised"]:
@@ -140,7 +149,9 @@ def validate(
     ctx = Context(
         stype, agency_code, str(jurisdiction_code), str(period), today or datetime.now(UTC).date()
     )
-    table = read_table(data, filename)
+    limits = upload_limits(submission_type, str(jurisdiction_code))
+    headers = [h for c in stype.columns for h in (c.header_zh, c.name, *c.aliases)]
+    table = read_table(data, filename, limits=limits, headers=headers)
     ctx.issues.extend(table.issues)
     receipt = Receipt(
         status="rejected",
@@ -164,19 +175,112 @@ def validate(
         receipt.detected_encoding = None  # decodable as GB18030 is not the same as GBK text
     if receipt.errors:
         return receipt, None
+    lost = _rows_lost(normalized, ctx, root or submissions_dir())
+    if lost:
+        receipt.issues.append(lost)
     receipt.status = "accepted_with_warnings" if receipt.warnings else "accepted"
     receipt.rows_accepted = len(normalized)
     return receipt, normalized
+
+
+def upload_limits(submission_type: str, jurisdiction_code: str) -> Limits:
+    """The limits of weibao.toml for one upload. Rows: institution-level types (and types whose
+    rows are not org units) take max_rows_institution; the others max_rows_other, or when that
+    is 0 the number of units of the type's level in the jurisdiction (plus the jurisdiction's
+    own row where the type allows one), so a village-level file cannot have more rows than the
+    jurisdiction has villages."""
+    from weibao.settings import settings
+
+    s = settings()
+    stype = SUBMISSION_TYPES[submission_type]
+    units = org_units()
+    by_units = stype.level != "institution" and "org_unit_code" in {c.name for c in stype.columns}
+    if by_units and s.max_rows_other:
+        n = s.max_rows_other
+        return Limits.from_settings(n, f"每个文件最多 {n:,} 行", f"at most {n:,} rows per file")
+    if by_units and jurisdiction_code in units.index:
+        j, level = jurisdiction_code, stype.org_unit_level
+        inside = (
+            units["county_code"].eq(j) | units["city_code"].eq(j) | units["province_code"].eq(j)
+        )
+        n = int((inside & units["level"].eq(level)).sum()) + int(stype.jurisdiction_rows)
+        level_zh = {"village": "村(社区)", "township": "乡镇(街道)", "county": "县(市、区)"}[level]
+        return Limits.from_settings(
+            max(n, 1),
+            f"辖区 {j} 共有 {n:,} 个{level_zh},每个一行",
+            f"jurisdiction {j} has {n:,} units of level {level}, one row each",
+        )
+    n = s.max_rows_institution
+    return Limits.from_settings(n, f"每个文件最多 {n:,} 行", f"at most {n:,} rows per file")
+
+
+def _rows_lost(frame: pd.DataFrame, ctx: Context, root: Path) -> Issue | None:
+    """A file replacing this period's accepted submission with more than 10 % fewer rows: say
+    how many and which units disappeared (a 1-row file once replaced 221 villages unremarked)."""
+    try:
+        m = store.read_manifest(root)
+    except Exception:  # noqa: BLE001 - a damaged manifest is the store's to report, not intake's
+        return None
+    if m.empty:
+        return None
+    m = m[
+        (m.submission_type == ctx.stype.code)
+        & (m.agency_code == ctx.agency_code)
+        & (m.jurisdiction_code.astype(str) == ctx.jurisdiction_code)
+        & (m.status == "accepted")
+        & (m.period.astype(str) == ctx.period)
+    ]
+    if m.empty:
+        return None
+    last = m.iloc[-1]  # the manifest is append-only: its last line is the latest arrival
+    try:
+        before = pd.read_csv(root / last.stored_path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError):
+        return None
+    if len(before) == 0 or (len(before) - len(frame)) <= 0.1 * len(before):
+        return None
+    keys = [k for k in ctx.stype.key_columns if k not in ("year", "quarter")] or ["org_unit_code"]
+    keys = [k for k in keys if k in before and k in frame]
+    gone: list[str] = []
+    if keys:
+        now = set(frame[keys].astype(str).agg("|".join, axis=1))
+        was = before[keys].astype(str).agg("|".join, axis=1)
+        gone = [k for k in was if k not in now]
+    names = org_units()["name"] if "name" in org_units() else None
+    shown = [
+        f"{k}{'(' + names[k] + ')' if names is not None and k in names.index else ''}"
+        for k in gone[:20]
+    ]
+    listed = "、".join(shown) + (f" 等 {len(gone)} 个" if len(gone) > 20 else "")
+    return Issue.make(
+        "W_ROWS_LOST",
+        value=f"{len(before) - len(frame):,}",
+        expected=f"{len(before):,}",
+        detail=listed or "—",
+    )
 
 
 def _check_table(table, ctx: Context, root: Path) -> pd.DataFrame | None:
     positions = map_headers(table, ctx)
     if positions is None:
         return None
-    width = max(len(table.header), *(len(r) for r in table.rows))
-    raw = pd.DataFrame([r + [""] * (width - len(r)) for r in table.rows], dtype=str)
+    raw = pd.DataFrame(table.rows, dtype=str)
+    table.rows = []  # the frame holds them now; keep one copy of a large file in memory
     lines = np.asarray(table.lines)
-    headers = [table.header[i] if i < len(table.header) else "" for i in range(width)]
+    headers = list(table.header)
+    numbers = {
+        positions[c.name]: table.header[positions[c.name]]
+        for c in ctx.stype.columns
+        if c.is_number and not c.is_key and c.name in positions
+    }
+    body = drop_total_rows(raw, headers, lines, numbers, ctx)
+    if body is None:
+        return None
+    if len(body) < len(raw):
+        raw, lines = body, lines[: len(body)]
+    if len(raw) > table_limit(ctx):
+        ctx.issues.append(_too_many_rows(ctx, int(lines[table_limit(ctx)])))
+        return None
     scan_personal_values(
         raw, headers, lines, ctx, worded=[positions[c] for c in ("sector",) if c in positions]
     )
@@ -186,10 +290,17 @@ def _check_table(table, ctx: Context, root: Path) -> pd.DataFrame | None:
     names = {}
     for col in ctx.stype.columns:
         if col.name in positions:
-            header = table.header[positions[col.name]]
+            pos = positions[col.name]
+            header = table.header[pos]
             names[col.name] = header
             frame[col.name] = normalise_column(
-                raw.iloc[:, positions[col.name]], header, col.is_number, lines, ctx
+                raw.iloc[:, pos],
+                header,
+                col.is_number,
+                lines,
+                ctx,
+                kind=column_kind(col.name, col.is_key, col.is_number),
+                text_numbers=table.text_numbers.get(pos, []),
             )
     if "sector" in frame:
         frame["sector"] = sector_codes(frame["sector"])
@@ -200,6 +311,21 @@ def _check_table(table, ctx: Context, root: Path) -> pd.DataFrame | None:
         return None
     check_outliers(frame, _previous(ctx, root), names, lines, ctx)
     return frame[[c.name for c in ctx.stype.columns]]
+
+
+def table_limit(ctx: Context) -> int:
+    return upload_limits(ctx.stype.code, ctx.jurisdiction_code).max_rows
+
+
+def _too_many_rows(ctx: Context, line: int) -> Issue:
+    limits = upload_limits(ctx.stype.code, ctx.jurisdiction_code)
+    return Issue.make(
+        "E_TOO_MANY_ROWS",
+        row=line,
+        value=f"{limits.max_rows:,}",
+        expected=limits.rows_zh,
+        detail=limits.rows_en,
+    )
 
 
 def _nothing_to_report(table, ctx: Context) -> pd.DataFrame | None:
@@ -265,17 +391,16 @@ def submit(
 
 def annotated_rows(data: bytes, filename: str, receipt: Receipt) -> bytes:
     """The agency's own rows with a 问题 column, as a CSV that Excel opens (UTF-8 with BOM)."""
-    table = read_table(data, filename)
+    stype = SUBMISSION_TYPES.get(receipt.submission_type)
+    headers = [h for c in stype.columns for h in (c.header_zh, c.name, *c.aliases)] if stype else []
+    limits = upload_limits(stype.code, receipt.jurisdiction_code) if stype else None
+    table = read_table(data, filename, limits=limits, headers=headers)
     by_row: dict[int, list[str]] = {}
     for issue in receipt.issues:
         if issue.row:
             where = f"[{issue.column}] " if issue.column else ""
             by_row.setdefault(issue.row, []).append(f"{where}{issue.message_zh}")
-    width = max([len(table.header), *(len(r) for r in table.rows)] or [0])
-    frame = pd.DataFrame(
-        [r + [""] * (width - len(r)) for r in table.rows],
-        columns=(table.header + [""] * width)[:width] or None,
-    )
+    frame = pd.DataFrame(table.rows, columns=table.header or None, dtype=str)
     frame.insert(0, "行号", table.lines)
     frame["问题"] = ["; ".join(by_row.get(line, [])) for line in table.lines]
     return cells.csv_bytes(frame)  # the agency's own cells, echoed back: neutralised

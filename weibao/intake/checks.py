@@ -17,28 +17,30 @@ import numpy as np
 import pandas as pd
 
 from weibao.divisions import served
-from weibao.intake.read import RawTable
+from weibao.intake.names import mask_name, names_in
+from weibao.intake.read import RawTable, norm_header
 from weibao.intake.receipt import Issue
 from weibao.paths import committees_file
 from weibao.submission_types import SECTORS, SubmissionType
 
 MAX_PER_GROUP = 200  # issues listed per (code, column); the rest are counted in one line
 
-# The 100 most common surnames cover about 85% of people; enough to tell a pasted list of
-# names from codes and numbers.
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
-    "郝龚邵万钱严覃武戴莫孔向汤"
-)
 PERSONAL_HEADER = re.compile(
-    r"姓名|名字|身份证|证件号|手机|电话|联系方式|住址|地址|出生|监护人|家长|"
-    r"^name$|fullname|^姓$|phone|mobile|^tel|idcard|idno|address|birth",
+    r"姓名|名字|身份证|证件号|手机|电话|联系方式|住址|地址|出生|监护人|家长|联系人|"
+    r"^name$|fullname|^姓$|phone|mobile|^tel|idcard|idno|address|birth|contact",
     re.IGNORECASE,
 )
+# Columns of place or organisation names (村(社区)名称, 单位名称): words by design, spared the
+# name guard (the ID and mobile scan still applies).
+PLACE_HEADER = re.compile(r"名称|村|社区|单位|机构|学校|医院|乡镇|街道|地区|地点|行政区|区划")
+# Patterns run on the scan form of a cell (`scan_form`): NFKC, no separators, no +86/0086.
 ID_CARD = re.compile(r"(?<![0-9])([1-9][0-9]{16}[0-9Xx])(?![0-9])")
+ID_CARD_15 = re.compile(
+    r"(?<![0-9])([1-8][0-9]{5}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3})(?![0-9Xx])"
+)
 MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9]{9})(?![0-9])")
-PERSON_NAME = re.compile(rf"^[{SURNAMES}][\u4e00-\u9fa5]{{1,2}}$")
+_SEPARATORS = r"[\s\-‐‑‒–—―﹣.·•]+"
+_COUNTRY_CODE = r"(?:\+86|0086)(?=1[3-9][0-9]{9}(?![0-9]))"
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -54,11 +56,6 @@ def mask(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
-def norm_header(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).strip().lower()
-    return re.sub(r"[\s_\-]+", "", text)
-
-
 @dataclass
 class Context:
     stype: SubmissionType
@@ -67,6 +64,7 @@ class Context:
     period: str
     today: date
     issues: list[Issue] = field(default_factory=list)
+    header_line: int = 1  # the header's row in the file (a title row above it moves it down)
 
     def add(
         self,
@@ -122,7 +120,7 @@ def org_units() -> pd.DataFrame:
 
 @lru_cache(maxsize=2)
 def _served(path, mtime: int) -> pd.DataFrame:
-    frame = served("code, level, province_code, city_code, county_code")
+    frame = served("code, name, level, province_code, city_code, county_code")
     return frame.fillna("").set_index("code")
 
 
@@ -132,6 +130,7 @@ def map_headers(table: RawTable, ctx: Context) -> dict[str, int] | None:
     for col in ctx.stype.columns:
         for alias in (col.header_zh, col.name, *col.aliases):
             wanted[norm_header(alias)] = col.name
+    ctx.header_line = table.header_line
     positions: dict[str, int] = {}
     unknown: list[tuple[int, str]] = []
     for i, raw in enumerate(table.header):
@@ -140,13 +139,19 @@ def map_headers(table: RawTable, ctx: Context) -> dict[str, int] | None:
             if raw.strip():
                 unknown.append((i, raw))
         elif name in positions:
-            ctx.add("E_DUPLICATE_COLUMN", rows=[1], column=raw, values=[raw])
+            ctx.add("E_DUPLICATE_COLUMN", rows=[ctx.header_line], column=raw, values=[raw])
         else:
             positions[name] = i
     personal = [raw for _, raw in unknown if PERSONAL_HEADER.search(norm_header(raw))]
     if personal:
         for raw in personal:  # the column as written, so the agency knows which to delete
-            ctx.add("E_PERSONAL_DATA", rows=[1], column=raw, values=[raw], detail="列:" + raw)
+            ctx.add(
+                "E_PERSONAL_DATA",
+                rows=[ctx.header_line],
+                column=raw,
+                values=[raw],
+                detail="列:" + raw,
+            )
     if (
         not positions
         and table.encoding == "gb18030"
@@ -159,15 +164,29 @@ def map_headers(table: RawTable, ctx: Context) -> dict[str, int] | None:
         if col.name not in positions:
             ctx.add(
                 "E_MISSING_COLUMN",
-                rows=[1],
+                rows=[ctx.header_line],
                 column=col.header_zh,
                 values=[None],
                 expected=col.header_zh,
             )
     for _i, raw in unknown:
         if raw not in personal:
-            ctx.issues.append(Issue.make("W_UNKNOWN_COLUMN", row=1, column=raw))
+            ctx.issues.append(Issue.make("W_UNKNOWN_COLUMN", row=ctx.header_line, column=raw))
     return positions
+
+
+def scan_form(values: pd.Series) -> pd.Series:
+    """Cells as the ID and mobile patterns see them: NFKC (full-width digits become ASCII),
+    spaces, dashes and dots removed, and a +86 / 0086 prefix dropped, so `138 1234 5678`,
+    `+86-138-1234-5678` and `１３８１２３４５６７８` all read 13812345678. Only cells long enough
+    to hold eleven digits are rewritten."""
+    long_enough = values.str.len().ge(11)
+    if not long_enough.any():
+        return values
+    part = values[long_enough].str.normalize("NFKC")
+    part = part.str.replace(_SEPARATORS, "", regex=True)
+    part = part.str.replace(_COUNTRY_CODE, "", regex=True)
+    return values.where(~long_enough, part)
 
 
 def scan_personal_values(
@@ -177,23 +196,27 @@ def scan_personal_values(
     ctx: Context,
     worded: Iterable[int] = (),
 ) -> None:
-    """ID-card numbers (with a valid checksum), mobile numbers and lists of names, anywhere.
+    """ID-card numbers (18 digits with a valid checksum, or the old 15-digit form), mobile
+    numbers and likely personal names, anywhere. The receipt shows each value masked.
     `worded` are positions of columns whose values are words by design (行业), spared the
-    name check."""
+    name guard, as are place-name columns (村(社区)名称, 单位名称)."""
     worded = set(worded)
     for pos, header in enumerate(headers):
         col = frame.iloc[:, pos]
-        ids = col.str.extract(ID_CARD, expand=False).dropna()
+        scanned = scan_form(col)
+        ids = scanned.str.extract(ID_CARD, expand=False).dropna()
         ids = ids[ids.map(valid_id_checksum)]
-        phones = col.str.extract(MOBILE, expand=False).dropna()
-        names = col[col.str.strip().str.match(PERSON_NAME)]
-        if pos not in worded and len(names) and len(names) >= max(1, 0.3 * col.ne("").sum()):
+        old_ids = scanned.str.extract(ID_CARD_15, expand=False).dropna()
+        ids = pd.concat([ids, old_ids[~old_ids.index.isin(ids.index)]]).sort_index()
+        phones = scanned.str.extract(MOBILE, expand=False).dropna()
+        if pos not in worded and not PLACE_HEADER.search(norm_header(header)):
+            names = names_in(col).dropna()
             ctx.add(
                 "E_PERSONAL_DATA",
                 rows=lines[names.index],
                 column=header,
-                values=[mask(v.strip()) for v in names],
-                detail="疑似人名 / names",
+                values=[mask_name(v) for v in names],
+                detail="疑似人名 / likely personal name",
             )
         ctx.add(
             "E_PERSONAL_DATA",
@@ -211,8 +234,32 @@ def scan_personal_values(
         )
 
 
+FORMULA_START = re.compile(r"[=+\-@\t\r]")
+_PLAIN_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?%?"
+_CODE_AS_NUMBER = r"\d+\.0+"
+_SCIENTIFIC = r"\d+(?:\.\d+)?[eE][+]?\d+"
+_YEAR_WORD = r"(\d{4})\s*年度?"
+_QUARTER_WORD = r"(?:第\s*)?([1-4一二三四])\s*季度?|[Qq]([1-4])"
+_CHINESE_DIGIT = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def column_kind(name: str, is_key: bool, is_number: bool) -> str:
+    """How a column's cells are read: a code (kept as text), a year, a quarter, or plain."""
+    if name in ("year", "quarter"):
+        return name
+    if not is_number and (is_key or name.endswith("_code")):
+        return "code"
+    return ""
+
+
 def normalise_column(
-    raw: pd.Series, header: str, is_number: bool, lines: np.ndarray, ctx: Context
+    raw: pd.Series,
+    header: str,
+    is_number: bool,
+    lines: np.ndarray,
+    ctx: Context,
+    kind: str = "",
+    text_numbers: list[int] = (),
 ) -> pd.Series:
     """Clean one column the way a person would, warning about each kind of fix."""
     stripped = raw.str.strip()
@@ -220,9 +267,16 @@ def normalise_column(
     ctx.note("W_WHITESPACE", list(lines[changed.to_numpy()]), header, list(raw[changed].map(repr)))
     halfwidth = stripped.map(lambda v: unicodedata.normalize("NFKC", v) if not v.isascii() else v)
     changed = halfwidth.ne(stripped)
-    ctx.note("W_FULLWIDTH", list(lines[changed.to_numpy()]), header, list(stripped[changed]))
+    ctx.note(
+        "W_FULLWIDTH",
+        list(lines[changed.to_numpy()]),
+        header,
+        [_echo(v) for v in stripped[changed]],
+    )
     values = halfwidth
-    formula = values.str.startswith("=")
+    # A cell a spreadsheet would run as a formula: =, +, -, @, tab or CR first, and not a number.
+    starts = raw.str.match(FORMULA_START) | values.str.match(FORMULA_START)
+    formula = starts & ~values.str.fullmatch(_PLAIN_NUMBER).fillna(False) & values.ne("")
     ctx.add("E_FORMULA", rows=lines[formula.to_numpy()], column=header, values=values[formula])
     empty = values.eq("")
     ctx.add(
@@ -231,8 +285,38 @@ def normalise_column(
         column=header,
         values=[None] * int(empty.sum()),
     )
+    if kind == "code":
+        as_number = values.str.fullmatch(_CODE_AS_NUMBER)
+        ctx.note(
+            "W_CODE_AS_NUMBER", list(lines[as_number.to_numpy()]), header, list(values[as_number])
+        )
+        values = values.where(~as_number, values.str.replace(r"\.0+$", "", regex=True))
+        sci = values.str.fullmatch(_SCIENTIFIC)
+        ctx.add("E_CODE_SCIENTIFIC", rows=lines[sci.to_numpy()], column=header, values=values[sci])
+        formula = formula | sci
     if not is_number:
         return values.mask(formula | empty)
+    if text_numbers:
+        ctx.note("W_NUMBER_AS_TEXT", text_numbers, header, [None] * len(text_numbers))
+    if kind in ("year", "quarter"):
+        pattern = _YEAR_WORD if kind == "year" else _QUARTER_WORD
+        parts = values.str.extract(f"^(?:{pattern})$")
+        word = parts.notna().any(axis=1) & ~values.str.fullmatch(r"\d+")
+        if word.any():
+            plain = parts.bfill(axis=1).iloc[:, 0].map(lambda v: _CHINESE_DIGIT.get(v, v))
+            rows = list(lines[word.to_numpy()])
+            issue = Issue.make(
+                "W_YEAR_SUFFIX",
+                row=rows[0],
+                column=header,
+                value=values[word].iloc[0],
+                expected=plain[word].iloc[0],
+            )
+            if len(rows) > 1:
+                issue.message_zh += f"(共 {len(rows)} 处)"
+                issue.message_en += f" ({len(rows)} cells)"
+            ctx.issues.append(issue)
+            values = values.where(~word, plain)
     percent = values.str.endswith("%")
     ctx.note("W_PERCENT_SIGN", list(lines[percent.to_numpy()]), header, list(values[percent]))
     values = values.str.rstrip("%").str.strip()
@@ -252,6 +336,80 @@ def normalise_column(
         values=values[fractional],
     )
     return numbers.where(~fractional).astype("Int64")
+
+
+def _echo(value: str) -> str:
+    """A value for a warning, with any run of seven or more digits masked: a full-width
+    number shown back must never be a readable ID or phone number."""
+    plain = unicodedata.normalize("NFKC", value)
+    if not re.search(r"\d{7,}", plain):
+        return value
+    return re.sub(r"\d{7,}", lambda m: mask(m.group()), plain)
+
+
+TOTAL_LABEL = re.compile(r"(?:全[\u4e00-\u9fa5]{0,6})?(?:合计|总计|小计|共计|汇总|总数)[::]?")
+
+
+def drop_total_rows(
+    raw: pd.DataFrame,
+    headers: list[str],
+    lines: np.ndarray,
+    numbers: dict[int, str],
+    ctx: Context,
+) -> pd.DataFrame | None:
+    """A 合计 / 总计 row at the bottom is dropped (with a warning, and a second warning for
+    each column where it is not the sum of the rows); one in the middle is refused. `numbers`
+    maps positions of count columns to their headers. None when refused."""
+    label = pd.Series(False, index=raw.index)
+    text = pd.Series("", index=raw.index)
+    for pos in range(raw.shape[1]):
+        cell = raw.iloc[:, pos].str.replace(r"\s+", "", regex=True).str.normalize("NFKC")
+        hit = cell.str.fullmatch(TOTAL_LABEL) & ~label
+        text = text.where(~hit, cell)
+        label |= hit
+    if not label.any():
+        return raw
+    flagged = np.flatnonzero(label.to_numpy())
+    bottom = len(raw) - np.arange(len(flagged), 0, -1)
+    if not np.array_equal(flagged, bottom) or len(flagged) == len(raw):
+        inside = [i for i in flagged if i not in set(bottom)] or list(flagged)
+        for i in inside[:MAX_PER_GROUP]:
+            ctx.issues.append(
+                Issue.make(
+                    "E_TOTAL_ROW_INSIDE",
+                    row=int(lines[i]),
+                    value=int(lines[i]),
+                    expected=text.iloc[i],
+                )
+            )
+        return None
+    body = raw.iloc[: flagged[0]]
+    for i in flagged:
+        ctx.issues.append(Issue.make("W_TOTAL_ROW", row=int(lines[i]), value=text.iloc[i]))
+    total_row = flagged[-1]
+    for pos, header in numbers.items():
+
+        def parse(s: pd.Series) -> pd.Series:
+            s = s.str.normalize("NFKC").str.strip().str.replace(",", "", regex=False)
+            return pd.to_numeric(s, errors="coerce")
+
+        stated = parse(raw.iloc[[total_row], pos]).iloc[0]
+        summed = parse(body.iloc[:, pos]).sum()
+        if pd.notna(stated) and stated != summed:
+            ctx.issues.append(
+                Issue.make(
+                    "W_TOTAL_MISMATCH",
+                    row=int(lines[total_row]),
+                    column=header,
+                    value=_plain(stated),
+                    expected=_plain(summed),
+                )
+            )
+    return body
+
+
+def _plain(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
 
 
 def sector_codes(values: pd.Series) -> pd.Series:
