@@ -125,10 +125,13 @@ def unit_values(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
     sql = """
         select i.*, v.org_unit_code, v.level, v.year, v.numerator, v.denominator, v.value,
             v.target_org_unit_code, v.comparator, v.target_value, v.target_value_high,
-            v.target_is_demo, v.status, v.gap, v.is_demo, v.indicator_code is not null as has_row
+            v.target_is_demo, v.target_basis, tg.derivation_note, tg.derivation_note_en,
+            v.status, v.gap, v.is_demo, v.indicator_code is not null as has_row
         from dim_indicators i
         left join fct_indicator_values v
             on v.indicator_code = i.indicator_code and v.org_unit_code = ? and v.year = ?
+        left join dim_targets tg on tg.indicator_code = v.indicator_code
+            and tg.org_unit_code = v.target_org_unit_code and tg.year = v.year
         order by i.sort_order, i.indicator_code
     """
     return _query(db, sql, [org_unit_code, year])
@@ -142,7 +145,8 @@ def child_values(db: DbKey, org_unit_code: str, indicator_code: str, year: int) 
             exists (select 1 from dim_org_units c where c.parent_code = o.org_unit_code)
                 as has_children,
             v.numerator, v.denominator, v.value, v.comparator, v.target_value,
-            v.target_value_high, v.target_is_demo, v.status, v.gap, v.is_demo, i.counts_children
+            v.target_value_high, v.target_is_demo, v.target_basis, v.status, v.gap, v.is_demo,
+            i.counts_children
         from dim_org_units o
         join fct_indicator_values v
             on v.org_unit_code = o.org_unit_code and v.indicator_code = ? and v.year = ?
@@ -160,9 +164,11 @@ def child_values(db: DbKey, org_unit_code: str, indicator_code: str, year: int) 
 def trend(db: DbKey, org_unit_code: str, indicator_code: str) -> pd.DataFrame:
     sql = """
         select v.year, v.value, v.numerator, v.denominator, v.comparator, v.target_value,
-            v.target_value_high, v.target_is_demo, v.status, v.gap, v.is_demo, v.level,
-            i.counts_children
+            v.target_value_high, v.target_is_demo, v.target_basis, tg.derivation_note,
+            tg.derivation_note_en, v.status, v.gap, v.is_demo, v.level, i.counts_children
         from fct_indicator_values v join dim_indicators i on i.indicator_code = v.indicator_code
+        left join dim_targets tg on tg.indicator_code = v.indicator_code
+            and tg.org_unit_code = v.target_org_unit_code and tg.year = v.year
         where v.org_unit_code = ? and v.indicator_code = ?
         order by v.year
     """
@@ -175,7 +181,8 @@ def targets(db: DbKey, org_unit_code: str, indicator_code: str) -> pd.DataFrame:
     sql = f"""
         with chain as ({_ANCESTORS})
         select t.year, chain.org_unit_name, t.comparator, t.target_value, t.target_value_high,
-            t.source_doc, t.source_clause, t.is_demo, t.note
+            t.source_doc, t.source_clause, t.is_demo, t.basis, t.derivation_note,
+            t.derivation_note_en, t.note
         from dim_targets t join chain on chain.org_unit_code = t.org_unit_code
         where t.indicator_code = ?
         order by t.year, chain.level_rank desc
@@ -341,8 +348,8 @@ def led_indicators(db: DbKey, jurisdiction_code: str, year: int) -> pd.DataFrame
     jurisdiction's own annual status and pace for the year."""
     sql = """
         select m.member_unit_id, i.*, v.level, v.numerator, v.denominator, v.value,
-            v.comparator, v.target_value, v.target_value_high, v.target_is_demo, v.status,
-            v.gap, v.is_demo, p.progress_status, p.caveat
+            v.comparator, v.target_value, v.target_value_high, v.target_is_demo,
+            v.target_basis, v.status, v.gap, v.is_demo, p.progress_status, p.caveat
         from dim_member_units m
         join dim_indicators i
             on position(';' || m.agency_code || ';' in ';' || i.responsible_units || ';') > 0

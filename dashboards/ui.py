@@ -14,7 +14,15 @@ import data
 import pandas as pd
 import streamlit as st
 
-from weibao.i18n import STATUSES, TASK_STATUSES, fmt_target, status_badge, t
+from weibao.i18n import (
+    STATUSES,
+    TASK_STATUSES,
+    basis_mark,
+    fmt_target,
+    status_badge,
+    t,
+    target_basis,
+)
 
 # The default jurisdiction is data: the first committee of committees.csv (data.default_org()).
 DEFAULTS: dict[str, Any] = {"lang": "zh", "year": 2022}
@@ -107,11 +115,53 @@ def responsible(indicator: pd.Series, lg: str) -> str:
     return ", ".join(c.replace("_", " ") for c in str(indicator["responsible_units"]).split(";"))
 
 
+DERIVED_ICON = ":material/rule:"
+
+
+def basis_badge(row: pd.Series | dict[str, Any], lg: str) -> str:
+    """A badge for a target that is not stated in its clause: 推定目标 or 示例目标; '' if stated."""
+    basis = target_basis(row)
+    if basis == "derived":
+        return f":blue-badge[{DERIVED_ICON} {t('derived_target', lg)}]"
+    if basis == "demo":
+        return f":orange-badge[{DEMO_ICON} {t('demo_target', lg)}]"
+    return ""
+
+
+def derivation_help(row: pd.Series | dict[str, Any], lg: str) -> str | None:
+    """The tooltip for a marked target: what was read (derived) or that it is made up (demo)."""
+    basis = target_basis(row)
+    if basis == "derived":
+        note = row.get("derivation_note" if lg == "zh" else "derivation_note_en")
+        return t("derived_help", lg, note=note if isinstance(note, str) else "")
+    if basis == "demo":
+        return t("demo_target_help", lg)
+    return None
+
+
+def derivation_text(row: pd.Series | dict[str, Any], lg: str) -> str:
+    """The derivation note of a derived target, for a table column; '' otherwise."""
+    if target_basis(row) != "derived":
+        return ""
+    note = row.get("derivation_note" if lg == "zh" else "derivation_note_en")
+    return note if isinstance(note, str) else ""
+
+
+def target_cell(
+    row: pd.Series | dict[str, Any], indicator: pd.Series | dict[str, Any], lg: str
+) -> str:
+    """The target for a table cell, marked (推定目标 / 示例目标) when its clause does not state it."""
+    text = fmt_target(row, indicator, lg)
+    mark = basis_mark(row, lg)
+    if not mark:
+        return text
+    return f"{text}({mark})" if lg == "zh" else f"{text} ({mark})"
+
+
 def target_markdown(row: pd.Series, indicator: pd.Series, lg: str) -> str:
     text = f"{t('target', lg)} {fmt_target(row, indicator, lg)}"
-    if bool(row.get("target_is_demo")) and pd.notna(row.get("target_value")):
-        text += f" :orange-badge[{DEMO_ICON} {t('demo_target', lg)}]"
-    return text
+    badge = basis_badge(row, lg)
+    return f"{text} {badge}" if badge else text
 
 
 def status_md(code: str | None, lg: str) -> str:

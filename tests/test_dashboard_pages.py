@@ -6,6 +6,7 @@ relative to the main script); expected figures are queried from the published fi
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -78,18 +79,71 @@ def test_overview_counts_and_cards(app: AppTest, published_warehouse: Path):
         assert status(code_status).zh in markdown_text(app)
 
 
-def test_demo_badge_follows_the_marts(app: AppTest, published_warehouse: Path):
-    (demo,) = query(
+def _mixed_copy(published: Path, tmp_path: Path) -> Path:
+    """A copy of the demo warehouse in which every value and every target is made real
+    (is_demo false, demo targets stated), so each badge a test expects is one it put there."""
+    path = tmp_path / "mixed.duckdb"
+    shutil.copy(published, path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "update fct_indicator_values set is_demo = false, target_is_demo = false, "
+            "target_basis = case when target_basis = 'demo' then 'stated' else target_basis end"
+        )
+        con.execute(
+            "update dim_targets set is_demo = false, "
+            "basis = case when basis = 'demo' then 'stated' else basis end"
+        )
+    finally:
+        con.close()
+    return path
+
+
+def _overview(path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("WEIBAO_WAREHOUSE", str(path))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_demo_badge_on_mixed_data(published_warehouse: Path, tmp_path: Path, monkeypatch):
+    """Real figures against stated targets carry no 示例数据 badge; one demo target alone
+    (for one indicator of the unit shown) brings the badge back, and its card says 示例目标."""
+    path = _mixed_copy(published_warehouse, tmp_path)
+    real = _overview(path, monkeypatch)
+    assert "示例数据" not in markdown_text(real)
+    assert "示例目标" not in markdown_text(real)
+
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "update fct_indicator_values set target_is_demo = true, target_basis = 'demo' "
+            "where indicator_code = 'child_director_coverage' and org_unit_code = ? "
+            "and year = ?",
+            [ORG, YEAR],
+        )
+    finally:
+        con.close()
+    one_demo_target = _overview(path, monkeypatch)
+    assert "示例数据" in markdown_text(one_demo_target)
+    assert markdown_text(one_demo_target).count("示例目标") == 1
+
+
+def test_derived_target_is_marked_with_its_derivation(app: AppTest, published_warehouse: Path):
+    """桐乡市 2022: the child-director target reads 有效发挥…作用 as 100% (derived, by hand in
+    targets.csv); its card carries 推定目标 and the tooltip gives what was read."""
+    (note,) = query(
         published_warehouse,
-        """select coalesce(bool_or(v.is_demo or coalesce(v.target_is_demo, false)), false)
-           from fct_indicator_values v join dim_org_units o using (org_unit_code)
-           where ? in (o.org_unit_code, o.township_code, o.county_code, o.city_code,
-                       o.province_code)
-             and (v.year = ? or v.org_unit_code = ?)""",
-        [ORG, YEAR, ORG],
+        "select derivation_note from dim_targets where indicator_code = "
+        "'child_director_coverage' and org_unit_code = ? and year = ?",
+        [ORG, YEAR],
     )[0]
-    assert ("示例数据" in markdown_text(app)) == demo
-    assert demo, "the demo build is expected to carry demo data"
+    assert "发挥" in note
+    marked = [m for m in app.markdown if "推定目标" in m.value]
+    assert marked, "no 推定目标 badge on the overview"
+    assert any(note in m.proto.help for m in marked)
 
 
 def test_english_toggle(app: AppTest):

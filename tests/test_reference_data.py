@@ -72,17 +72,21 @@ EXPECTED_INDICATORS = {
     # standard) + 12: family-education guidance once a year; school guidance and practice each
     # semester (2); after-school service for all; entrusted-care agreements; guardianship letters
     # for scattered orphans; survey 全覆盖; every left-behind child with a legal carer; a
-    # psychology teacher in every school; >= 1 social organisation by 2025; 50 m and 200 m rules.
-    "001_2a8cac3b7a099dad.txt": 16,
-    # 002 奈曼旗: office members' meeting once a year; 29 medical rehabilitation items (医保局).
-    "002_173f939a4df922fd.txt": 2,
+    # psychology teacher in every school; >= 1 social organisation by 2025; 50 m and 200 m rules
+    # + 4 the catalog first missed (issue 8): the 2025 case outcome (明显下降), the two
+    # zero-tolerance rules (under-16 employment; tobacco/alcohol/lottery sales), holiday patrols.
+    "001_2a8cac3b7a099dad.txt": 20,
+    # 002 奈曼旗: office members' meeting once a year; 29 medical rehabilitation items (医保局);
+    # activity rooms built, accepted and delivered with new housing (住建局, issue 8).
+    "002_173f939a4df922fd.txt": 3,
     # 003 桐乡市: 2 original (child supervisors, task 5; orphan standard 2.5 万, task 6) + 9:
     # task 2 stations (11); task 4 model homes (>= 11, 3 at Jiaxing level, 15% of villages);
     # task 7 rehab institutions 100%; task 8 托位 3.1 per 1,000; task 15 stations in 30% of
     # townships and 5%–10% of villages; task 19 智安校园 80%.
     "003_97155ae6b682b3ab.txt": 11,
-    # 004 福建省: plenary meeting of the joint conference once a year.
-    "004_7f0d197e7f29b03e.txt": 1,
+    # 004 福建省: plenary meeting of the joint conference once a year; no child out of school
+    # because of poverty (教育厅, issue 8).
+    "004_7f0d197e7f29b03e.txt": 2,
 }
 
 # Targets with is_demo = false, per source_doc (one row per indicator × jurisdiction × year):
@@ -90,14 +94,17 @@ EXPECTED_REAL_TARGETS = {
     # 000: 4 original indicators × 2021–2025 (child directors and supervisors, both record checks).
     "000_511f561cf8540faf.txt": 20,
     # 001: 4 original × 2022–2025 (16) + 11 standing requirements × 2022–2025 (44)
-    # + social organisations 2025 only (1).
-    "001_2a8cac3b7a099dad.txt": 61,
-    # 002: 4 original × 2022–2025 (16) + office meeting and 29 rehab items × 2022–2025 (8).
-    "002_173f939a4df922fd.txt": 24,
+    # + social organisations 2025 only (1) + issue 8: the case outcome 2025 only (1), child
+    # labour, sales to minors and holiday patrols × 2022–2025 (12).
+    "001_2a8cac3b7a099dad.txt": 74,
+    # 002: 4 original × 2022–2025 (16) + office meeting and 29 rehab items × 2022–2025 (8)
+    # + issue 8: sales to minors and housing activity rooms × 2022–2025 (8).
+    "002_173f939a4df922fd.txt": 32,
     # 003: 2022 only: 5 original (directors, supervisors, two checks, orphan standard) + 9 new.
     "003_97155ae6b682b3ab.txt": 14,
-    # 004: plenary meeting × 2021–2025 (standing since 2019; weibao covers 2021–2025).
-    "004_7f0d197e7f29b03e.txt": 5,
+    # 004: plenary meeting and poverty drop-outs × 2021–2025 (standing since 2019; weibao covers
+    # 2021–2025).
+    "004_7f0d197e7f29b03e.txt": 10,
 }
 
 # Tasks per document:
@@ -272,6 +279,7 @@ def test_indicators(indicators, agencies, doc_text):
         "entrusted_care_agreement_rate",
         "orphan_guardianship_letter_rate",
         "left_behind_carer_rate",
+        "poverty_dropout_count",
     }
     assert set(indicators["counts_children"]) <= {"true", "false"}
 
@@ -285,7 +293,7 @@ def test_indicator_kinds(indicators):
         "county",
         "province",
     }
-    assert set(indicators["direction"]) == {"higher_is_better"}
+    assert set(indicators["direction"]) == {"higher_is_better", "lower_is_better"}
     for r in indicators.itertuples():
         assert r.numerator_zh and r.numerator_en, r.indicator_code
         if r.value_kind == "count":
@@ -322,7 +330,11 @@ def test_targets_refs_and_keys(targets, indicators):
     assert set(targets["indicator_code"]) <= set(indicators["indicator_code"])
     assert set(targets["org_unit_code"]) <= JURISDICTIONS
     assert not targets.duplicated(["indicator_code", "org_unit_code", "year"]).any()
-    assert set(targets["comparator"]) <= {">=", "<=", "==", "between"}
+    assert set(targets["comparator"]) <= {">=", "<=", "==", "between", "decrease_from_baseline"}
+    # only a decrease from a baseline names a baseline year
+    fall = targets["comparator"] == "decrease_from_baseline"
+    assert (targets.loc[fall, "baseline_year"] != "").all()
+    assert (targets.loc[~fall, "baseline_year"] == "").all()
     assert set(targets["is_demo"]) <= {"true", "false"}
     assert targets["year"].astype(int).between(2021, 2025).all()
     pd.to_numeric(targets["target_value"], errors="raise")
@@ -376,7 +388,10 @@ def test_new_targets_values(targets, indicators):
     # new indicators carry document targets only; no demo targets were invented for them
     assert (new["is_demo"] == "false").all()
     values = new["target_value"].astype(float)
-    assert (values > 0).all()
+    # a lower-is-better count may aim at 0 (no child out of school, no violation found)
+    lower = new["indicator_code"].map(indicators.set_index("indicator_code")["direction"])
+    assert (values[lower == "higher_is_better"] > 0).all()
+    assert (values[lower == "lower_is_better"] >= 0).all()
     rates = new["indicator_code"].map(kinds) == "rate"
     assert values[rates].le(100).all()
     one = lambda code: new[new["indicator_code"] == code].iloc[0]  # noqa: E731
@@ -532,3 +547,83 @@ def test_duckdb_parses_seed(seed):
     rel = duckdb.sql(f"select * from read_csv('{path}', header=true)")
     assert rel.columns == list(_load(seed).columns)
     assert len(rel.fetchall()) == len(_load(seed))
+
+
+# Words that make a clause state its figure (CONVENTIONS.md, "A figure's basis"), plus the
+# three readings docs/catalog.md records as stated: 必须 and 全面落实 over a countable
+# population, and a frequency written in words (一次).
+STATED_WORDS = ("每个", "每名", "全覆盖", "确保", "必须", "全面落实", "一次")
+DUTY_WORDS = ("指导", "督促", "发挥", "定期")
+
+
+def test_every_target_has_a_basis(targets):
+    assert set(targets["basis"]) == {"stated", "derived", "demo"}
+    assert ((targets["basis"] == "demo") == (targets["is_demo"] == "true")).all()
+    derived = targets[targets["basis"] == "derived"]
+    assert (derived["derivation_note"] != "").all() and (derived["derivation_note_en"] != "").all()
+    assert (targets.loc[targets["basis"] != "derived", "derivation_note"] == "").all()
+
+
+def test_stated_targets_are_backed_by_their_clause(targets, doc_text):
+    """A stated target's clause is verbatim in its document and gives a figure or one of the
+    words that make the figure (每个, 全覆盖, 确保, …); a duty verb alone never does."""
+    stated = targets[targets["basis"] == "stated"]
+    assert len(stated) > 0
+    for r in stated.itertuples():
+        assert _squash(r.source_clause) in doc_text[r.source_doc], r
+        has_figure = any(ch.isdigit() for ch in r.source_clause)
+        assert has_figure or any(w in r.source_clause for w in STATED_WORDS), r
+
+
+def test_duty_readings_are_derived(targets):
+    """The readings named in issue 8 — 发挥作用, 定期查询, 指导/督促 without a figure — are
+    derived, never stated."""
+    real = targets[targets["basis"] != "demo"]
+    for r in real.itertuples():
+        c = r.source_clause
+        figure = any(ch.isdigit() for ch in c) or any(w in c for w in STATED_WORDS)
+        if any(w in c for w in DUTY_WORDS) and not figure:
+            assert r.basis == "derived", r
+    tongxiang = real[
+        (real["org_unit_code"] == "330483")
+        & real["indicator_code"].isin(["child_director_coverage", "child_supervisor_coverage"])
+    ]
+    assert set(tongxiang["basis"]) == {"derived"}
+    regular = real[real["source_clause"].str.contains("定期查询")]
+    assert len(regular) > 0 and set(regular["basis"]) == {"derived"}
+
+
+def test_issue8_content_targets(targets, indicators):
+    """The content the catalog first missed, each with its own clause and basis (hand-checked
+    against reference/policy/)."""
+    t = targets.set_index(["indicator_code", "org_unit_code", "year"])
+    outcome = t.loc[("minor_victim_case_count", "640121", "2025")]
+    assert (outcome.comparator, outcome.target_value, outcome.baseline_year) == (
+        "decrease_from_baseline",
+        "10",
+        "2021",
+    )
+    assert outcome.basis == "derived" and "明显下降" in outcome.source_clause
+    assert not (
+        (targets.indicator_code == "minor_victim_case_count") & (targets.year != "2025")
+    ).any()
+    dropout = t.loc[("poverty_dropout_count", "35", "2023")]
+    assert (dropout.comparator, dropout.target_value, dropout.basis) == ("<=", "0", "stated")
+    for code in ("child_labour_violation_count", "minor_sales_violation_count"):
+        rows = targets[targets.indicator_code == code]
+        assert set(rows.target_value) == {"0"} and set(rows.basis) == {"derived"}
+    assert set(targets[targets.indicator_code == "minor_sales_violation_count"].org_unit_code) == {
+        "640121",
+        "150525",
+    }
+    patrol = targets[targets.indicator_code == "holiday_patrol_rounds"]
+    assert set(patrol.target_value) == {"2"} and set(patrol.basis) == {"derived"}
+    rooms = targets[targets.indicator_code == "housing_activity_room_rate"]
+    assert set(rooms.target_value) == {"100"} and set(rooms.basis) == {"derived"}
+    kinds = indicators.set_index("indicator_code")
+    for code in (
+        "minor_victim_case_count",
+        "poverty_dropout_count",
+        "child_labour_violation_count",
+    ):
+        assert kinds.loc[code, "direction"] == "lower_is_better"

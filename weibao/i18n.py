@@ -288,6 +288,35 @@ def fmt_target(
     return f"{symbol} {fmt_value(tv, indicator, lang)}"
 
 
+def target_basis(value_row: Mapping[str, Any]) -> str | None:
+    """The applicable target's basis: stated, derived or demo (None without a target). Rows
+    without a basis column fall back on target_is_demo."""
+    if _get(value_row, "target_value") is None:
+        return None
+    basis = _get(value_row, "target_basis")
+    if basis is None:
+        basis = _get(value_row, "basis")
+    if basis is None:
+        return "demo" if bool(_get(value_row, "target_is_demo", False)) else "stated"
+    return str(basis)
+
+
+def basis_mark(value_row: Mapping[str, Any], lang: str | None = DEFAULT_LANG) -> str:
+    """推定目标 / 示例目标 for a target that is not stated; '' for a stated one or none."""
+    basis = target_basis(value_row)
+    if basis == "derived":
+        return t("derived_target", lang)
+    if basis == "demo":
+        return t("demo_target", lang)
+    return ""
+
+
+def basis_word(basis: Any, lang: str | None = DEFAULT_LANG) -> str:
+    """The basis as a word for a table column: 文件明确, 推定目标, 示例目标; '—' for none."""
+    key = {"stated": "stated_target", "derived": "derived_target", "demo": "demo_target"}
+    return t(key[basis], lang) if isinstance(basis, str) and basis in key else MISSING
+
+
 def suppress(n: Any, counts_children: bool) -> str:
     """A count for display; counts of children below 5 show as '<5' (DESIGN.md, privacy)."""
     if _missing(n):

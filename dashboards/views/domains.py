@@ -13,7 +13,6 @@ from weibao.i18n import (
     DOMAINS,
     STATUSES,
     domain_name,
-    fmt_target,
     fmt_value,
     gap_text,
     is_suppressed,
@@ -63,7 +62,7 @@ def indicator_table(rows: pd.DataFrame, lang: str) -> None:
                 "<5" if is_suppressed(r, r) else fmt_value(r["value"], r, lang)
                 for _, r in rows.iterrows()
             ],
-            t("target", lang): [fmt_target(r, r, lang) for _, r in rows.iterrows()],
+            t("target", lang): [ui.target_cell(r, r, lang) for _, r in rows.iterrows()],
             t("annual_status", lang): [status(s).label(lang) for s in rows["status"]],
             t("progress_status", lang): [status(s).label(lang) for s in rows["progress_status"]],
             t("in_year_status", lang): [in_year_word(r, lang) for _, r in rows.iterrows()],

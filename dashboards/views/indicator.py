@@ -9,7 +9,16 @@ import pandas as pd
 import streamlit as st
 import ui
 
-from weibao.i18n import count_text, fmt_target, gap_text, status, t, value_text
+from weibao.i18n import (
+    basis_word,
+    count_text,
+    fmt_target,
+    gap_text,
+    status,
+    t,
+    target_basis,
+    value_text,
+)
 
 STAFF_CHECKS = ("staff_check_hire_rate", "staff_check_annual_rate")
 
@@ -44,14 +53,15 @@ def targets(code: str, ind: pd.Series, lang: str) -> None:
     else:
         row = this_year.iloc[0]
         with st.container(border=True):
-            demo = (
-                f" :orange-badge[{ui.DEMO_ICON} {t('demo_target', lang)}]" if row["is_demo"] else ""
-            )
+            badge = ui.basis_badge(row, lang)
             st.markdown(
                 f"**{t('this_year_target', lang, year=ui.year())}**: {fmt_target(row, ind, lang)}"
-                f" ({row['org_unit_name']}){demo}"
+                f" ({row['org_unit_name']}) {badge}",
+                help=ui.derivation_help(row, lang),
             )
             st.markdown(f"> {row['source_clause']}\n>\n> — {ui.doc_label(row['source_doc'])}")
+            if row["basis"] == "derived":
+                st.caption(f"{t('derivation', lang)}: {ui.derivation_text(row, lang)}")
     if frame.empty:
         return
     with st.expander(t("all_targets", lang), icon=":material/flag:"):
@@ -61,8 +71,9 @@ def targets(code: str, ind: pd.Series, lang: str) -> None:
                     t("year", lang): frame["year"].astype(str),
                     t("jurisdiction_of_target", lang): frame["org_unit_name"],
                     t("target", lang): [fmt_target(r, ind, lang) for _, r in frame.iterrows()],
-                    t("data_kind", lang): [
-                        t("demo_target" if d else "real_data", lang) for d in frame["is_demo"]
+                    t("target_basis", lang): [basis_word(b, lang) for b in frame["basis"]],
+                    t("derivation", lang): [
+                        ui.derivation_text(r, lang) for _, r in frame.iterrows()
                     ],
                     t("source", lang): frame["source_doc"].map(ui.doc_label)
                     + " "
@@ -83,6 +94,9 @@ def data_table(frame: pd.DataFrame, ind: pd.Series, lang: str) -> pd.DataFrame:
             t("numerator", lang): [count_text(r, "numerator", ind) for r in rows],
             t("denominator", lang): [count_text(r, "denominator", ind) for r in rows],
             t("target", lang): [fmt_target(r, ind, lang) for _, r in frame.iterrows()],
+            t("target_basis", lang): [
+                basis_word(target_basis(r), lang) for _, r in frame.iterrows()
+            ],
             t("status", lang): [status(s).label(lang) for s in frame["status"]],
             t("gap", lang): [gap_text(ind, r, lang) for _, r in frame.iterrows()],
             t("data_kind", lang): [

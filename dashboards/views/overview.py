@@ -77,7 +77,7 @@ def card(row: pd.Series, lang: str) -> None:
             return
         shown = "<5" if is_suppressed(row, row) else fmt_value(row["value"], row, lang)
         st.metric(name, shown, label_visibility="collapsed")
-        st.markdown(ui.target_markdown(row, row, lang))
+        st.markdown(ui.target_markdown(row, row, lang), help=ui.derivation_help(row, lang))
         st.markdown(status_badge(row["status"], lang))
         gap = gap_text(row, row, lang)
         if gap:

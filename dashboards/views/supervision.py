@@ -13,7 +13,6 @@ import ui
 from weibao.i18n import (
     LEVEL_NAMES,
     domain_name,
-    fmt_target,
     fmt_value,
     gap_text,
     is_suppressed,
@@ -54,12 +53,21 @@ def item_row(r: pd.Series, names: dict[str, str], lang: str) -> dict[str, str]:
         t("lagging_since", lang): t("since_year", lang, year=int(since)) if pd.notna(since) else "",
         t("responsible_units", lang): owners(r, names, lang),
         t("value", lang): "" if task else shown,
-        t("target", lang): "" if task else fmt_target(r, r, lang),
+        t("target", lang): "" if task else ui.target_cell(r, r, lang),
+        t("derivation", lang): "" if task else derivation(r, lang),
         t("level", lang): LEVEL_NAMES[r["level"]][lang],
         t("item_kind", lang): t(f"kind_{r['item_kind']}", lang),
         t("source", lang): f"{r['source_clause']}({ui.doc_label(r['source_doc'])})",
         t("data_kind", lang): t("demo_badge" if r["is_demo"] else "real_data", lang),
     }
+
+
+def derivation(r: pd.Series, lang: str) -> str:
+    """What was read, for a derived target (the supervision list's own note columns)."""
+    if r.get("target_basis") != "derived":
+        return ""
+    note = r.get("target_derivation_note" if lang == "zh" else "target_derivation_note_en")
+    return note if isinstance(note, str) else ""
 
 
 def item_table(items: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
@@ -131,4 +139,5 @@ colour = (t("status", lang), t("progress_status", lang))
 ui.show_table(table, lang, colour, {t("item", lang): "medium", t("gap", lang): "large"})
 title = f"{ui.unit_name(ui.org())} {year}{'年' if lang == 'zh' else ''} {t('supervision', lang)}"
 stem = f"supervision_{ui.org()}_{year}"
-exports.buttons(table, stem, title, t("supervision", lang), bool(shown["is_demo"].any()), lang)
+demo = bool(shown["is_demo"].any() or (shown["target_basis"] == "demo").any())
+exports.buttons(table, stem, title, t("supervision", lang), demo, lang)

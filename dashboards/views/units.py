@@ -10,7 +10,6 @@ import streamlit as st
 import ui
 
 from weibao.i18n import (
-    fmt_target,
     fmt_value,
     gap_text,
     is_suppressed,
@@ -58,7 +57,7 @@ def indicator_table(rows: pd.DataFrame, lang: str) -> None:
                 "<5" if is_suppressed(r, r) else fmt_value(r["value"], r, lang)
                 for _, r in rows.iterrows()
             ],
-            t("target", lang): [fmt_target(r, r, lang) for _, r in rows.iterrows()],
+            t("target", lang): [ui.target_cell(r, r, lang) for _, r in rows.iterrows()],
             t("annual_status", lang): [status(s).label(lang) for s in rows["status"]],
             t("progress_status", lang): [status(s).label(lang) for s in rows["progress_status"]],
             t("gap", lang): [gap_text(r, r, lang) for _, r in rows.iterrows()],

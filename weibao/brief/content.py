@@ -14,6 +14,7 @@ import pandas as pd
 from weibao.brief import queries
 from weibao.brief.words import (
     agency_label,
+    derivation_text,
     doc_label,
     domain_label,
     indicator_name,
@@ -35,6 +36,7 @@ from weibao.errors import WeibaoError
 from weibao.i18n import (
     LEVEL_NAMES,
     MISSING,
+    basis_mark,
     fmt_count,
     fmt_date,
     fmt_rate,
@@ -189,6 +191,8 @@ def indicator_rows(b: Brief, only_assessed: bool = False) -> list[dict[str, Any]
                 "target": fmt_target(r, r, lg),
                 "target_text": target_text(r, lg),
                 "target_is_demo": present(r["target_value"]) and bool(r["target_is_demo"]),
+                "basis_mark": basis_mark(r, lg),
+                "derivation": derivation_text(r, lg),
                 "status": r["status"] if tracked else None,
                 "status_text": status_word(r["status"], lg)
                 if tracked
@@ -221,7 +225,9 @@ def supervision_rows(b: Brief) -> list[dict[str, Any]]:
                 "own_level": item["org_unit_code"] == b.code,
                 "status_text": item_status(item, lg),
                 "value_text": MISSING if is_task(item) else value_text(item, lg),
-                "target": MISSING if is_task(item) else fmt_target(item, item, lg),
+                "target": MISSING if is_task(item) else target_text(item, lg),
+                "basis_mark": "" if is_task(item) else basis_mark(item, lg),
+                "derivation": "" if is_task(item) else derivation_text(item, lg),
                 "gap": item_gap(item, lg),
                 "since": int(item["lagging_since"]) if present(item["lagging_since"]) else None,
                 "doc": doc_label(b, item["source_doc"]),

@@ -159,6 +159,15 @@ def first_page(b: Brief, chart_png: bytes) -> str:
 </div>"""
 
 
+def basis_note(r: dict) -> str:
+    """Under a target that its clause does not state: 推定目标 with what was read, or 示例目标
+    (a print has no tooltip, so the derivation is written out)."""
+    if not r.get("basis_mark"):
+        return ""
+    note = f":{r['derivation']}" if r.get("derivation") else ""
+    return f'<div class="src basis">{e(r["basis_mark"] + note)}</div>'
+
+
 def indicators_section(b: Brief) -> str:
     lg = b.lang
     rows = []
@@ -169,12 +178,7 @@ def indicators_section(b: Brief) -> str:
                 name,
                 e(r["domain"]),
                 e(r["value_text"]),
-                e(r["target"])
-                + (
-                    f'<div class="src">{e(t("demo_target", lg))}</div>'
-                    if r["target_is_demo"]
-                    else ""
-                ),
+                e(r["target"]) + basis_note(r),
                 pill(r["status"], r["status_text"]),
                 f'<span class="gap">{e(r["gap"])}</span>' if r["gap"] != MISSING else MISSING,
                 e(r["responsible"]),
@@ -294,7 +298,8 @@ def supervision_section(b: Brief) -> str:
     else:
         rows = [
             [
-                f"<b>{e(r['item'])}</b><div class='src'>{e(r['doc'])} “{e(r['clause'])}”</div>",
+                f"<b>{e(r['item'])}</b><div class='src'>{e(r['doc'])} “{e(r['clause'])}”</div>"
+                + basis_note(r),
                 f"{e(r['area'])}<div class='src'>{e(r['level'])}</div>",
                 e(r["status_text"]),
                 f'<span class="gap">{e(r["gap"])}</span>',

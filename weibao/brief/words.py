@@ -12,12 +12,14 @@ from weibao.i18n import (
     MISSING,
     STATUSES,
     agency_name,
+    basis_mark,
     fmt_target,
     fmt_value,
     gap_text,
     is_suppressed,
     status,
     t,
+    target_basis,
     task_status,
 )
 
@@ -85,10 +87,23 @@ def value_text(row: Any, lang: str) -> str:
 
 
 def target_text(row: Any, lang: str) -> str:
+    """The target, marked 推定目标 or 示例目标 when its clause does not state it."""
     text = fmt_target(row, row, lang)
-    if text != MISSING and bool(row["target_is_demo"]):
-        text += f"({t('demo_target', lang)})" if lang == "zh" else f" ({t('demo_target', lang)})"
+    mark = basis_mark(row, lang) if text != MISSING else ""
+    if mark:
+        text += f"({mark})" if lang == "zh" else f" ({mark})"
     return text
+
+
+def derivation_text(row: Any, lang: str) -> str:
+    """What was read for a derived target (a print has no tooltip); '' otherwise."""
+    if target_basis(row) != "derived":
+        return ""
+    for key in ("derivation_note", "target_derivation_note"):
+        note = row.get(f"{key}_en" if lang == "en" else key)
+        if isinstance(note, str) and note:
+            return note
+    return ""
 
 
 def item_gap(item: Any, lang: str) -> str:

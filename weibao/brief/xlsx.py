@@ -136,10 +136,11 @@ def _sheet_indicators(ws: Worksheet, b: Brief) -> None:
             "responsible_units",
             "brief_doc",
             "brief_clause",
+            "derivation",
             "data_kind",
         )
     ]
-    widths = [30, 10, 12, 10, 18, 12, 30, 24, 30, 46, 10]
+    widths = [30, 10, 12, 10, 18, 12, 30, 24, 30, 46, 40, 10]
     top = _banner(ws, b, len(heads))
     rows = []
     for r in indicator_rows(b):
@@ -157,6 +158,7 @@ def _sheet_indicators(ws: Worksheet, b: Brief) -> None:
                 r["responsible"],
                 r["doc"],
                 r["clause"],
+                r["derivation"],
                 kind,
             ]
         )
@@ -184,9 +186,10 @@ def _sheet_supervision(ws: Worksheet, b: Brief) -> None:
             "brief_since",
             "brief_doc",
             "brief_clause",
+            "derivation",
         )
     ]
-    widths = [30, 30, 16, 10, 18, 12, 14, 32, 10, 30, 46]
+    widths = [30, 30, 16, 10, 18, 12, 20, 32, 10, 30, 46, 40]
     top = _banner(ws, b, len(heads))
     rows = [
         [
@@ -201,6 +204,7 @@ def _sheet_supervision(ws: Worksheet, b: Brief) -> None:
             r["since"],
             r["doc"],
             r["clause"],
+            r["derivation"],
         ]
         for r in supervision_rows(b)
     ]

@@ -5,7 +5,7 @@ with
 
 values_rolled_up as (select * from {{ ref('int_indicator_values_rolled_up') }}),
 org_units as (select * from {{ ref('stg_reference__org_units') }}),
-targets as (select * from {{ ref('stg_reference__targets') }}),
+targets as (select * from {{ ref('int_targets_resolved') }}),
 indicators as (select * from {{ ref('indicators') }}),
 
 with_ancestors as (
@@ -52,7 +52,8 @@ final as (
         targets.comparator,
         targets.target_value,
         targets.target_value_high,
-        targets.is_demo as target_is_demo
+        targets.is_demo as target_is_demo,
+        targets.basis as target_basis
     from nearest_target
     inner join indicators on nearest_target.indicator_code = indicators.indicator_code
     left join targets

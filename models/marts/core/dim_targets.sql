@@ -11,9 +11,13 @@ final as (
         comparator,
         target_value,
         target_value_high,
+        baseline_year,
         source_doc,
         source_clause,
         is_demo,
+        basis,
+        derivation_note,
+        derivation_note_en,
         note
     from targets
 

@@ -35,6 +35,7 @@ completed as (
         targeted.target_value,
         targeted.target_value_high,
         targeted.target_is_demo,
+        targeted.target_basis,
         targeted.is_demo,
         {{ value_scale('indicators.value_kind') }} as scale
     from targeted
@@ -108,6 +109,7 @@ final as (
         target_value,
         target_value_high,
         coalesce(target_is_demo, false) as target_is_demo,
+        target_basis,
         status,
         case
             when status in ('no_data', 'no_target') then cast(null as decimal(18, 2))

@@ -6,7 +6,7 @@ with
 indicator_values as (select * from {{ ref('fct_indicator_values') }}),
 org_units as (select * from {{ ref('stg_reference__org_units') }}),
 indicators as (select * from {{ ref('dim_indicators') }}),
-targets as (select * from {{ ref('stg_reference__targets') }}),
+targets as (select * from {{ ref('int_targets_resolved') }}),
 
 deadline_years as (
 
@@ -85,7 +85,7 @@ measured as (
         targeted.is_demo,
         case
             when targeted.year > targeted.baseline_year and base.value > 0
-                and targeted.value > 0 then
+                and targeted.value >= 0 then
                 power(cast(targeted.value as {{ dbt.type_float() }}) / base.value,
                     1.0 / (targeted.year - targeted.baseline_year)) - 1
         end as cagr_observed,
@@ -94,7 +94,17 @@ measured as (
                 and deadline.target_value > 0 then
                 power(cast(deadline.target_value as {{ dbt.type_float() }}) / base.value,
                     1.0 / (deadline.year - targeted.baseline_year)) - 1
-        end as cagr_required
+        end as cagr_required,
+        case
+            when targeted.year > targeted.baseline_year then
+                cast(targeted.value - base.value as {{ dbt.type_float() }})
+                / (targeted.year - targeted.baseline_year)
+        end as change_observed,
+        case
+            when deadline.year > targeted.baseline_year then
+                cast(deadline.target_value - base.value as {{ dbt.type_float() }})
+                / (deadline.year - targeted.baseline_year)
+        end as change_required
     from targeted
     inner join indicators on targeted.indicator_code = indicators.indicator_code
     left join deadline_targets as deadline
@@ -107,6 +117,35 @@ measured as (
         on base.indicator_code = targeted.indicator_code
         and base.org_unit_code = targeted.org_unit_code
         and base.year = targeted.baseline_year
+
+),
+
+growth as (
+
+    select
+        measured.*,
+        case
+            when value is null or target_value is null or baseline_value is null then null
+            when baseline_value > 0 and target_value > 0 then 'growth_rate'
+            else 'linear'
+        end as progress_method
+    from measured
+
+),
+
+ratios as (
+
+    select
+        growth.*,
+        case progress_method
+            when 'growth_rate' then cagr_observed / nullif(cagr_required, 0)
+            when 'linear' then change_observed / nullif(change_required, 0)
+        end as ratio,
+        case progress_method
+            when 'growth_rate' then cagr_required
+            when 'linear' then change_required
+        end as required_change
+    from growth
 
 ),
 
@@ -125,8 +164,8 @@ classified as (
         target_value,
         cast(round(cast(cagr_observed as decimal(18, 6)), 6) as decimal(18, 6)) as cagr_observed,
         cast(round(cast(cagr_required as decimal(18, 6)), 6) as decimal(18, 6)) as cagr_required,
-        cast(round(cast(cagr_observed / nullif(cagr_required, 0) as decimal(18, 4)), 4)
-            as decimal(18, 4)) as progress_ratio,
+        cast(round(cast(ratio as decimal(18, 4)), 4) as decimal(18, 4)) as progress_ratio,
+        progress_method,
         case
             when value is null then 'no_data'
             when comparator is null then 'no_target'
@@ -136,16 +175,15 @@ classified as (
                 or (value_kind not in ('rate', 'per_thousand') and {{ meets_target('comparator',
                     'value', 'target_value', 'target_value_high') }})
                 then 'achieved'
-            when cagr_observed is null or cagr_required is null then 'no_data'
-            when direction_sign * cagr_required <= 0 then 'deteriorating'
-            when cagr_observed / cagr_required >= {{ var('progress_on_track') }} then 'on_track'
-            when cagr_observed / cagr_required >= {{ var('progress_acceleration') }}
-                then 'needs_acceleration'
-            when cagr_observed / cagr_required >= 0 then 'limited_progress'
+            when year <= baseline_year or required_change is null then 'no_data'
+            when direction_sign * required_change <= 0 then 'deteriorating'
+            when ratio >= {{ var('progress_on_track') }} then 'on_track'
+            when ratio >= {{ var('progress_acceleration') }} then 'needs_acceleration'
+            when ratio >= 0 then 'limited_progress'
             else 'deteriorating'
         end as progress_status,
         is_demo
-    from measured
+    from ratios
 
 ),
 
@@ -165,8 +203,12 @@ final as (
         cagr_observed,
         cagr_required,
         progress_ratio,
+        progress_method,
         progress_status,
         case
+            when progress_method = 'linear' and baseline_value = 0 and progress_status in
+                ('on_track', 'needs_acceleration', 'limited_progress', 'deteriorating')
+                then 'zero_baseline'
             when progress_status = 'no_data' and value is not null then 'no_baseline'
         end as caveat,
         is_demo

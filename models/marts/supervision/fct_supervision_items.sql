@@ -115,6 +115,9 @@ indicator_items as (
         coalesce(targets.source_doc, indicators.source_doc) as source_doc,
         coalesce(targets.source_clause, indicators.source_clause) as source_clause,
         lagging.lagging_since,
+        targets.basis as target_basis,
+        targets.derivation_note as target_derivation_note,
+        targets.derivation_note_en as target_derivation_note_en,
         lagging.is_demo
     from lagging
     inner join indicators on lagging.indicator_code = indicators.indicator_code
@@ -192,6 +195,9 @@ task_items as (
         tasks.source_doc,
         tasks.source_clause,
         reports.year as lagging_since,
+        cast(null as varchar(8)) as target_basis,
+        cast(null as {{ dbt.type_string() }}) as target_derivation_note,
+        cast(null as {{ dbt.type_string() }}) as target_derivation_note_en,
         coalesce(reports.is_demo, false) as is_demo
     from reports
     inner join tasks on reports.task_id = tasks.task_id
