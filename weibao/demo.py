@@ -1211,6 +1211,86 @@ def _generic_county_year(county: str, year: int, seed: int) -> list[_Pending]:
     ]
 
 
+# --------------------------------------------------------------------------- issue 8 types
+# Content the catalog first missed (docs/catalog.md): the 2025 case outcome (001), children out
+# of school because of poverty (004), zero-tolerance inspections (001/002), holiday patrols
+# (001) and activity rooms in new housing (002). County-level, one row a year. Their draws and
+# receipt times come from their own streams (300 + position), so every file the demo wrote
+# before these types existed is unchanged.
+
+ISSUE8_TYPES = (
+    "minor_victim_cases",
+    "poverty_dropouts",
+    "child_labour_inspections",
+    "minor_sales_inspections",
+    "holiday_patrols",
+    "housing_activity_rooms",
+)
+_S_ISSUE8 = {code: 300 + i for i, code in enumerate(ISSUE8_TYPES)}
+_S_ISSUE8_RECEIPT = 310
+TYPE_SHORT_ZH |= {
+    "minor_victim_cases": "侵害未成年人案件",
+    "poverty_dropouts": "因贫失学",
+    "child_labour_inspections": "童工检查",
+    "minor_sales_inspections": "烟酒彩票检查",
+    "holiday_patrols": "寒暑期巡查",
+    "housing_activity_rooms": "住宅活动场所",
+}
+
+
+def _issue8_frame(county: str, year: int, seed: int, code: str) -> pd.DataFrame:
+    """One county-year row of an issue-8 type; smooth in time (a county draws its level once)."""
+    t = year - FIRST_YEAR
+    size = len(_counties()[county].villages)
+    level = _rng(seed, county, _S_ISSUE8[code])
+    rng = _rng(seed, county, year, _S_ISSUE8[code])
+    row: dict[str, object] = {"org_unit_code": county, "year": year}
+    if code == "minor_victim_cases":
+        base = 4 + size * float(level.uniform(0.08, 0.2))
+        fixed = _cal(county).get("minor_victim_cases", {})
+        row["cases_filed"] = (
+            fixed[year] if year in fixed else int(rng.poisson(base * (1 - 0.04 * t)))
+        )
+    elif code == "poverty_dropouts":
+        row["poverty_dropouts"] = int(rng.poisson(float(level.uniform(0.0, 0.6)) * 0.75**t))
+    elif code == "child_labour_inspections":
+        inspected = int(20 + size * float(level.uniform(0.2, 0.6)) + rng.integers(0, 10))
+        row["employers_inspected"] = inspected
+        row["employers_violating"] = int(rng.binomial(inspected, 0.012 * 0.7**t))
+    elif code == "minor_sales_inspections":
+        outlets = int(40 + size * float(level.uniform(0.5, 1.5)) + rng.integers(0, 20))
+        row["outlets_inspected"] = outlets
+        row["outlets_violating"] = int(rng.binomial(outlets, 0.015 * 0.75**t))
+    elif code == "holiday_patrols":
+        usual = 2 if rng.random() < 0.55 + 0.1 * t else int(rng.integers(0, 2))
+        row["patrol_rounds"] = _cal(county).get("holiday_patrol_rounds", {}).get(year, usual)
+    else:  # housing_activity_rooms
+        delivered = int(1 + rng.poisson(2 + size * 0.01))
+        row["projects_delivered"] = delivered
+        row["projects_compliant"] = int(rng.binomial(delivered, min(1.0, 0.65 + 0.08 * t)))
+    return pd.DataFrame([row])
+
+
+ISSUE8_SUBMITTERS = {
+    "minor_victim_cases": "public_security",
+    "poverty_dropouts": "education",
+    "child_labour_inspections": "human_resources",
+    "minor_sales_inspections": "market_regulation",
+    "holiday_patrols": "civil_affairs",
+    "housing_activity_rooms": "housing_construction",
+}
+
+
+def _issue8_county_year(county: str, year: int, seed: int) -> list[_Pending]:
+    rng = _rng(seed, county, year, _S_ISSUE8_RECEIPT)
+    end = datetime(year, 12, 31, tzinfo=UTC)
+    return [
+        _pending(rng, end, code, ISSUE8_SUBMITTERS[code], county, str(year),
+                 _issue8_frame(county, year, seed, code))
+        for code in ISSUE8_TYPES
+    ]  # fmt: skip
+
+
 # --------------------------------------------------------------------------- task progress
 
 
@@ -1388,6 +1468,7 @@ def _year_pending(
     task_jurisdictions = sorted(set(above) | (set(_tasks().jurisdiction_code) & set(wanted)))
     pending = [p for county in wanted for p in _county_year(county, year, seed)]
     pending += [p for county in wanted for p in _generic_county_year(county, year, seed)]
+    pending += [p for county in wanted for p in _issue8_county_year(county, year, seed)]
     pending += [p for j in above for p in _jurisdiction_year(j, year, seed, committees)]
     pending += [p for j in task_jurisdictions for p in _task_progress(j, year, seed)]
     # the store receives them in time order, so the manifest reads chronologically
