@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -166,3 +167,165 @@ def test_build_leaves_one_published_family_and_records_its_id(builds) -> None:
     )[0]
     assert comment and comment[:8].isdigit()
     assert result.nodes > 50
+
+
+def test_failed_build_leaves_the_publication_untouched(
+    builds, small_store: Path, tmp_path: Path
+) -> None:
+    """A store whose staff-check files report a negative count: dbt's non_negative test fails in
+    the build schema, the build is refused and dropped, and the published schema is as it was."""
+    import shutil
+
+    from weibao.engines import postgres
+    from weibao.errors import WeibaoError
+
+    bad = tmp_path / "store"
+    shutil.copytree(small_store, bad, ignore=shutil.ignore_patterns("columnar"))
+    files = sorted((bad / "staff_checks").rglob("*.csv"))
+    assert files
+    for f in files:
+        header, first, *rest = f.read_text(encoding="utf-8").splitlines()
+        assert header.endswith(",staff_checked")
+        f.write_text("\n".join([header, first.rsplit(",", 1)[0] + ",-1", *rest]) + "\n", "utf-8")
+    before = postgres.publication_id()
+    rows_before = _pg_rows("select count(*) from weibao.fct_indicator_values")
+    with pytest.raises(WeibaoError) as failed:
+        postgres.build(submissions=bad)
+    assert "staff_checked" in "\n".join(failed.value.details)
+    assert postgres.publication_id() == before
+    assert _pg_rows("select count(*) from weibao.fct_indicator_values") == rows_before
+    assert not [s for (s,) in _pg_rows("select nspname from pg_namespace") if "_build_" in s]
+
+
+def test_queries_during_the_swap_see_old_or_new_never_an_error(builds) -> None:
+    """Publish ten times while two readers query the published schema in a loop: each answer
+    comes whole from one publication, and no query fails."""
+    from weibao.engines import postgres
+
+    os.environ["WEIBAO_PG_SCHEMA"] = "swaptest"
+    _settings_reset()
+    con = postgres.connect()
+    try:
+
+        def make_build(k: int) -> str:
+            name = f"swaptest_build_{k}"
+            with con.cursor() as cur:
+                cur.execute(f"create schema {name}")
+                for table in ("a", "b"):
+                    cur.execute(
+                        f"create table {name}.{table} as select {k} as v, g "
+                        "from generate_series(1, 20000) as g"
+                    )
+            con.commit()
+            return name
+
+        postgres.publish(con, make_build(0), "0")
+        stop = threading.Event()
+        errors: list[BaseException] = []
+        seen: set[int] = set()
+
+        def reader() -> None:
+            while not stop.is_set():
+                try:
+                    frame = postgres.query(
+                        "select min(a.v) as lo, max(b.v) as hi, count(*) as n "
+                        "from a join b on a.g = b.g where a.g > ?",
+                        [0],
+                    )
+                    lo, hi, n = (int(x) for x in frame.iloc[0])
+                    assert lo == hi and n == 20000, (lo, hi, n)
+                    seen.add(lo)
+                except BaseException as exc:  # noqa: BLE001 - collected and reported below
+                    errors.append(exc)
+                    return
+
+        threads = [threading.Thread(target=reader) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for k in range(1, 11):
+            time.sleep(0.05)
+            # distinct retired names: one per second in real use, forced here
+            postgres.publish(
+                con, make_build(k), str(k), now=datetime(2026, 1, 1, 0, 0, k, tzinfo=UTC)
+            )
+        time.sleep(0.2)
+        stop.set()
+        for t in threads:
+            t.join(30)
+        assert not errors, errors[:3]
+        assert 10 in seen and len(seen) >= 2
+        assert postgres.publication_id() == "swaptest@10"
+        # Retired publications go once past the grace period, not before.
+        retired = [
+            s
+            for (s,) in _pg_rows(
+                "select nspname from pg_namespace where nspname like 'swaptest_old_%'"
+            )
+        ]
+        assert len(retired) == 10
+        assert (
+            postgres.drop_retired(con, 3600, now=datetime(2026, 1, 1, 0, 0, 30, tzinfo=UTC)) == []
+        )
+        dropped = postgres.drop_retired(con, 25, now=datetime(2026, 1, 1, 0, 0, 30, tzinfo=UTC))
+        assert sorted(dropped) == [f"swaptest_old_20260101t0000{s:02d}" for s in range(1, 6)]
+    finally:
+        con.close()
+        os.environ["WEIBAO_PG_SCHEMA"] = "weibao"
+        _settings_reset()
+
+
+def _rendered(monkeypatch: pytest.MonkeyPatch, page: str | None = None) -> dict[str, object]:
+    """What a page shows: metrics (label → value), markdown and table sizes."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()  # the cache outlives AppTest instances in one process
+    at = AppTest.from_file("../dashboards/app.py", default_timeout=90).run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return {
+        "metrics": [(m.label, m.value) for m in at.metric],
+        "markdown": [m.value for m in at.markdown],
+        "tables": [len(d.value) for d in at.dataframe],
+        "errors": [e.value for e in at.error],
+    }
+
+
+@pytest.mark.parametrize("page", [None, "views/supervision.py", "views/reporting.py"])
+def test_dashboard_on_postgres_shows_what_it_shows_on_duckdb(
+    builds, monkeypatch: pytest.MonkeyPatch, page: str | None
+) -> None:
+    duck_path, _ = builds
+    monkeypatch.setenv("WEIBAO_WAREHOUSE", str(duck_path))
+    monkeypatch.setenv("WEIBAO_ENGINE", "duckdb")
+    on_duck = _rendered(monkeypatch, page)
+    monkeypatch.setenv("WEIBAO_ENGINE", "postgres")
+    monkeypatch.setenv("WEIBAO_WAREHOUSE", "/nonexistent/not-read-on-postgres.duckdb")
+    on_pg = _rendered(monkeypatch, page)
+    if page is None:  # the overview: 已达标 X / 共 Y 项, then one card per indicator
+        assert on_duck["metrics"][0][0] == "已达标" and len(on_duck["metrics"]) > 5
+    assert not on_duck["errors"]
+    assert on_pg == on_duck
+
+
+def test_brief_reads_postgres(builds, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`weibao brief --engine postgres` writes the same workbook as from the DuckDB file."""
+    from openpyxl import load_workbook
+
+    from weibao.cli import main
+
+    duck_path, _ = builds
+    out_duck, out_pg = tmp_path / "duck.xlsx", tmp_path / "pg.xlsx"
+    args = ["brief", "--jurisdiction", "330483", "--year", "2022", "-o"]
+    monkeypatch.setenv("WEIBAO_ENGINE", "duckdb")
+    assert main([*args, str(out_duck), "--warehouse", str(duck_path)]) == 0
+    assert main([*args, str(out_pg), "--engine", "postgres"]) == 0
+
+    def cells(path: Path) -> dict[str, list[tuple]]:
+        book = load_workbook(path, read_only=True)
+        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+
+    on_duck, on_pg = cells(out_duck), cells(out_pg)
+    assert len(on_duck["指标"]) > 5
+    assert on_pg == on_duck
