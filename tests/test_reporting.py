@@ -16,10 +16,13 @@ import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from weibao.demo import MISSING_SUBMISSIONS
+from weibao.demo import calibration
 from weibao.paths import REFERENCE_DIR, ROOT
 from weibao.store import read_manifest
 from weibao.submission_types import SUBMISSION_TYPES
+
+# The demo's deliberately missing submissions, from its calibration file (data, not code).
+MISSING_SUBMISSIONS = calibration()["missing_submissions"]
 
 APP = "../dashboards/app.py"  # relative to this file
 SCHEDULE = REFERENCE_DIR / "submission_schedule.csv"
