@@ -156,7 +156,8 @@ def _time_queries(
     for name in ("streamlit", "streamlit.runtime.caching.cache_data_api"):
         logging.getLogger(name).setLevel(logging.ERROR)  # set on import; quiet it after
 
-    key = (str(published), published.stat().st_mtime_ns)
+    # the same cache key the dashboard uses: (engine, publication id)
+    key = ("duckdb", f"{published}@{published.stat().st_mtime_ns}")
     con = duckdb.connect(str(published), read_only=True)
     try:
         units = con.execute(
