@@ -209,23 +209,7 @@ def _build(
         t = time.perf_counter()
         res = run_dbt(["build"], candidate, say, root)
         stages["dbt"] = time.perf_counter() - t
-        if res.exception is not None:
-            raise WeibaoError(
-                "dbt 无法运行",
-                "dbt could not run",
-                "检查 models/ 和 seeds/ 中最近的修改",
-                [str(res.exception)[:600]],
-            )
-        results = list(getattr(res.result, "results", []) or [])
-        failed = [r for r in results if str(r.status) in ("error", "fail", "runtime error")]
-        if failed or not res.success:
-            raise WeibaoError(
-                f"构建失败:{len(failed)} 项未通过,已发布的数据保持不变",
-                f"build failed: {len(failed)} item(s) did not pass; the published data is unchanged",
-                "按上面列出的问题修正报送文件或参照数据后重新运行 weibao build",
-                [_describe_failure(r) for r in failed],
-            )
-        warnings = [_describe_failure(r) for r in results if str(r.status) == "warn"]
+        results, warnings = check_dbt_result(res)
         say("3/3 核验并发布 / auditing and publishing …")
         t = time.perf_counter()
         _audit(candidate)
