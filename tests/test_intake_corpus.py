@@ -115,7 +115,10 @@ def test_receipt_names_code_row_and_column(corpus, case):
     out: Outcome = corpus["outcomes"][case.file]
     r = out.receipt
     assert r.status == case.status, [(i.code, i.row, i.column, i.value) for i in r.issues]
-    codes = {i.code for i in r.issues}
+    # The accepted cases share one store seeded with the demo, so the first file of a key
+    # replaces the demo's larger file and rightly gets W_ROWS_LOST; that warning depends on
+    # the store's history, not on the file, and has its own tests (test_intake_limits.py).
+    codes = {i.code for i in r.issues} - ({"W_ROWS_LOST"} - {case.code})
     assert codes == ({case.code} if case.code else set()) | set(case.other_codes), codes
     if case.code:
         hits = [
@@ -154,7 +157,9 @@ def test_rejected_file_goes_to_quarantine_only(corpus, case):
 def test_accepted_file_is_stored_with_its_original(corpus, case):
     out: Outcome = corpus["outcomes"][case.file]
     r, row = out.receipt, out.manifest_row
-    assert r.rows_accepted == r.rows_read > 0
+    # a 合计 row at the bottom is read, then dropped with W_TOTAL_ROW
+    dropped = sum(i.code == "W_TOTAL_ROW" for i in r.issues)
+    assert r.rows_accepted == r.rows_read - dropped > 0
     assert row["status"] == "accepted"
     assert out.new_files == {row["stored_path"], row["original_path"]}
     assert (out.root / row["original_path"]).read_bytes() == (
