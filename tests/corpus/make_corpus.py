@@ -600,18 +600,7 @@ def to_xlsx(
         ws.merge_cells(rng)
     raw = io.BytesIO()
     wb.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _CORE_TIME.sub(rb"\g<1>2025-01-10T09:00:00Z\g<2>", data)
-            dst.writestr(
-                zipfile.ZipInfo(info.filename, _FIXED_ZIP_TIME),
-                data,
-                compress_type=zipfile.ZIP_DEFLATED,
-            )
-    return out.getvalue()
+    return _stable(raw.getvalue())
 
 
 def _stable(raw: bytes) -> bytes:
