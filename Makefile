@@ -1,6 +1,6 @@
 # Two commands on a fresh machine:
 #   make demo   install everything, build the demo warehouse, open the dashboard on 127.0.0.1:8501
-#   make test   install everything (with Chromium and a CJK font), run the whole test suite
+#   make test   install everything (with Chromium, a CJK font and PostgreSQL), run the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
