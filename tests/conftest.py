@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from weibao import demo
 from weibao.build import build
@@ -45,3 +46,17 @@ def mart(published_warehouse: Path):
             con.close()
 
     return query
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> list[tuple[bytes, str | None]]:
+    """Every file a page hands to a download button: (bytes, file name)."""
+    seen: list[tuple[bytes, str | None]] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, data, mimetype, kind, filename=None):
+        seen.append((data, filename))
+        return original(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return seen

@@ -20,7 +20,6 @@ import openpyxl
 import pandas as pd
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from weibao.cells import is_formula_text, neutralise
@@ -174,19 +173,6 @@ def test_brief_xlsx(hostile_warehouse: Path):
     wb = openpyxl.load_workbook(io.BytesIO(data))
     texts = [c for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for c in r]
     assert any(isinstance(c, str) and c.startswith("'=HYPERLINK") for c in texts)
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> list[tuple[bytes, str | None]]:
-    seen: list[tuple[bytes, str | None]] = []
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, data, mimetype, kind, filename=None):
-        seen.append((data, filename))
-        return original(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return seen
 
 
 @pytest.mark.parametrize(

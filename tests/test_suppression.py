@@ -23,7 +23,6 @@ import openpyxl
 import pandas as pd
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from weibao.suppression import suppress_frame
@@ -95,20 +94,6 @@ def small_warehouse(published_warehouse: Path, tmp_path_factory) -> Path:
     finally:
         con.close()
     return path
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> list[tuple[bytes, str | None]]:
-    """Every file a page hands to a download button: (bytes, file name)."""
-    seen: list[tuple[bytes, str | None]] = []
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, data, mimetype, kind, filename=None):
-        seen.append((data, filename))
-        return original(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return seen
 
 
 @pytest.fixture
