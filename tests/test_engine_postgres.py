@@ -274,6 +274,99 @@ def test_queries_during_the_swap_see_old_or_new_never_an_error(builds) -> None:
         _settings_reset()
 
 
+def _two_table_build(con, name: str, k: int) -> str:
+    with con.cursor() as cur:
+        cur.execute(f"create schema {name}")
+        for table in ("a", "z"):
+            cur.execute(f"create table {name}.{table} as select {k} as v")
+    con.commit()
+    return name
+
+
+def test_a_reader_holding_one_table_and_joining_another_is_never_deadlocked(pg) -> None:
+    """The stop-12 CI failure: a reader held `z` and then asked for `a` while the publisher held
+    `a` and waited for `z`; PostgreSQL broke the cycle by failing the reader's query. Here the
+    cycle is forced: the reader must get its answer and the build must still publish."""
+    import psycopg2
+
+    from weibao.engines import postgres
+
+    os.environ["WEIBAO_PG_SCHEMA"] = "locktest"
+    _settings_reset()
+    con = postgres.connect()
+    reader = postgres.connect(options="-c search_path=locktest")
+    try:
+        postgres.publish(con, _two_table_build(con, "locktest_build_0", 0), "0")
+        with reader.cursor() as cur:
+            cur.execute("select v from z")  # holds z until commit
+            outcome: dict[str, object] = {}
+
+            def publisher() -> None:
+                try:
+                    outcome["retired"] = postgres.publish(
+                        con,
+                        _two_table_build(con, "locktest_build_1", 1),
+                        "1",
+                        now=datetime(2026, 1, 1, tzinfo=UTC),
+                        wait_seconds=60,
+                    )
+                except BaseException as exc:  # noqa: BLE001 - asserted below
+                    outcome["error"] = exc
+
+            thread = threading.Thread(target=publisher)
+            thread.start()
+            time.sleep(0.5)  # the publisher now wants z (held) and, with waiting locks, held a
+            try:
+                cur.execute("select v from a")
+                first = cur.fetchone()
+            except psycopg2.Error as exc:
+                first = exc
+            reader.commit()
+        thread.join(60)
+        assert first == (0,), first  # the old publication, read whole
+        assert "error" not in outcome, outcome
+        assert postgres.publication_id() == "locktest@1"
+    finally:
+        reader.close()
+        con.close()
+        os.environ["WEIBAO_PG_SCHEMA"] = "weibao"
+        _settings_reset()
+
+
+def test_readers_holding_the_publication_too_long_refuse_the_build_and_change_nothing(
+    pg,
+) -> None:
+    from weibao.engines import postgres
+    from weibao.errors import WeibaoError
+
+    os.environ["WEIBAO_PG_SCHEMA"] = "holdtest"
+    _settings_reset()
+    con = postgres.connect()
+    reader = postgres.connect(options="-c search_path=holdtest")
+    try:
+        postgres.publish(con, _two_table_build(con, "holdtest_build_0", 0), "0")
+        with reader.cursor() as cur:
+            cur.execute("select v from z")
+            started = time.monotonic()
+            with pytest.raises(WeibaoError) as refused:
+                postgres.publish(
+                    con, _two_table_build(con, "holdtest_build_1", 1), "1", wait_seconds=1
+                )
+            assert 1 <= time.monotonic() - started < 30
+        reader.commit()
+        assert "pg_publish_wait_seconds" in refused.value.hint_zh
+        assert postgres.publication_id() == "holdtest@0"
+        assert _pg_rows("select v from holdtest.a") == [(0,)]
+        # Once the reader lets go, the same build publishes.
+        postgres.publish(con, "holdtest_build_1", "1")
+        assert postgres.publication_id() == "holdtest@1"
+    finally:
+        reader.close()
+        con.close()
+        os.environ["WEIBAO_PG_SCHEMA"] = "weibao"
+        _settings_reset()
+
+
 def _rendered(monkeypatch: pytest.MonkeyPatch, page: str | None = None) -> dict[str, object]:
     """What a page shows: metrics (label → value), markdown and table sizes."""
     import streamlit as st

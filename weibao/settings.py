@@ -35,6 +35,7 @@ class Settings:
     # [postgres] the published schema and how long a retired publication is kept
     pg_schema: str = "weibao"
     pg_grace_seconds: int = 900
+    pg_publish_wait_seconds: float = 120.0
 
     @property
     def max_upload_bytes(self) -> int:

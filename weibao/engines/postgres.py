@@ -10,7 +10,7 @@ A build, with P the published schema (default `weibao`) and B = `P_build_<id>`:
    copied into `B_raw` with `COPY … FROM STDIN` (CSV). Nothing else differs by engine.
 2. `dbt build --target postgres` into schema B (marts) and B_staging, B_intermediate,
    B_reference: every model, contract and test runs there, away from the published schemas.
-3. Audit, then publish in one transaction: lock P's tables, rename the family P* to
+3. Audit, then publish in one transaction: lock P's tables (NOWAIT, retried), rename the family P* to
    `P_old_<time>*` and B* to P*, record the build id as P's comment (the publication id).
    A reader's query waits for the lock for milliseconds and then sees the new tables, or it
    ran before and saw the old ones; it never sees a missing table.
@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -285,32 +286,73 @@ def drop_family(con, base: str) -> None:
     con.commit()
 
 
-def publish(con, build_schema: str, build_id: str, now: datetime | None = None) -> str | None:
+def publish(
+    con,
+    build_schema: str,
+    build_id: str,
+    now: datetime | None = None,
+    wait_seconds: float | None = None,
+) -> str | None:
     """Swap the build's schemas in for the published ones in one transaction; returns the
-    retired base name (or None on the first publication)."""
+    retired base name (or None on the first publication).
+
+    The publisher takes its table locks with NOWAIT and retries, so it never waits while holding
+    a lock: a reader that holds one table and waits for another (a join) can then never be part
+    of a deadlock with it. (Waiting locks deadlocked here: the reader, not the publisher, was
+    chosen as the victim and the dashboard showed an error.) If readers hold the tables for
+    longer than `pg_publish_wait_seconds`, the build is refused and the publication unchanged.
+    """
+    import psycopg2.errors
+
+    from weibao.settings import settings
+
     published = published_schema()
     retired = f"{published}_old_{(now or datetime.now(UTC)).strftime(_STAMP)}"
-    with con.cursor() as cur:
-        cur.execute("select tablename from pg_tables where schemaname = %s", (published,))
-        tables = [r[0] for r in cur.fetchall()]
-        if tables:
-            # Readers that already resolved a table finish first; later ones wait, then resolve
-            # the name again and find the new table.
+    wait = settings().pg_publish_wait_seconds if wait_seconds is None else wait_seconds
+    deadline = time.monotonic() + wait
+    attempt = 0
+    while True:
+        with con.cursor() as cur:
             cur.execute(
-                "lock table "
-                + ", ".join(f"{published}.{t}" for t in tables)
-                + " in access exclusive mode"
+                "select tablename from pg_tables where schemaname = %s order by tablename",
+                (published,),
             )
-        old = _existing(cur, _family(published))
-        for layer in LAYERS:
-            if published + layer in old:
-                cur.execute(f"alter schema {published + layer} rename to {retired + layer}")
-        for layer in LAYERS:
-            if _existing(cur, [build_schema + layer]):
-                cur.execute(f"alter schema {build_schema + layer} rename to {published + layer}")
-        cur.execute(f"comment on schema {published} is %s", (build_id,))
-    con.commit()
-    return retired if old else None
+            tables = [r[0] for r in cur.fetchall()]
+            if tables:
+                # Readers that already resolved a table finish first; later ones wait, then
+                # resolve the name again and find the new table.
+                try:
+                    cur.execute(
+                        "lock table "
+                        + ", ".join(f"{published}.{t}" for t in tables)
+                        + " in access exclusive mode nowait"
+                    )
+                except psycopg2.errors.LockNotAvailable:
+                    con.rollback()
+                    if time.monotonic() >= deadline:
+                        raise WeibaoError(
+                            f"已发布的数据在 {wait:g} 秒内一直被查询占用,本次构建未发布;"
+                            "当前发布保持不变",
+                            f"queries held the published tables for {wait:g} s; this build was "
+                            "not published and the current publication is unchanged",
+                            "稍后重新运行 weibao build;或在 pg_stat_activity 中查找长时间运行的"
+                            "查询;或调大 weibao.toml 的 pg_publish_wait_seconds",
+                        ) from None
+                    attempt += 1
+                    time.sleep(min(0.02, 0.001 * attempt) * (0.5 + random.random()))
+                    continue
+            old = _existing(cur, _family(published))
+            for layer in LAYERS:
+                if published + layer in old:
+                    cur.execute(f"alter schema {published + layer} rename to {retired + layer}")
+            for layer in LAYERS:
+                if _existing(cur, [build_schema + layer]):
+                    cur.execute(
+                        f"alter schema {build_schema + layer} rename to {published + layer}"
+                    )
+            cur.execute(f"comment on schema {published} is %s", (build_id,))
+        con.commit()
+        return retired if old else None
 
 
 # A build killed before it could clean up (kill -9, power cut) leaves its schemas behind; one
