@@ -67,6 +67,7 @@ if not data.available():
 try:
     with st.sidebar:
         ui.context_selectors()
+    ui.write_url()  # before the page runs: a page may st.stop()
     if data.is_demo(ui.org(), ui.year()):
         for where in (st.sidebar, st):
             where.badge(t("demo_badge", lang), icon=ui.DEMO_ICON, color="orange")

@@ -141,12 +141,9 @@ def unit_values(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
 def child_values(db: DbKey, org_unit_code: str, indicator_code: str, year: int) -> pd.DataFrame:
     """The indicator for each unit one level below, lowest value first."""
     sql = """
-        select o.org_unit_code, o.org_unit_name, o.level,
-            exists (select 1 from dim_org_units c where c.parent_code = o.org_unit_code)
-                as has_children,
-            v.numerator, v.denominator, v.value, v.comparator, v.target_value,
-            v.target_value_high, v.target_is_demo, v.target_basis, v.status, v.gap, v.is_demo,
-            i.counts_children
+        select o.org_unit_code, o.org_unit_name, o.level, v.numerator, v.denominator,
+            v.value, v.comparator, v.target_value, v.target_value_high, v.target_is_demo,
+            v.target_basis, v.status, v.gap, v.is_demo, i.counts_children
         from dim_org_units o
         join fct_indicator_values v
             on v.org_unit_code = o.org_unit_code and v.indicator_code = ? and v.year = ?
@@ -428,14 +425,20 @@ def agency_submissions(db: DbKey, jurisdiction_code: str, year: int) -> pd.DataF
     return _query(db, sql, [jurisdiction_code, year])
 
 
+# Villages' own supervision items are listed only when a township or a village is chosen.
+_VILLAGES_ONLY_BELOW_COUNTY = """(coalesce(s.level, o.level) <> 'village' or exists (
+    select 1 from dim_org_units x where x.org_unit_code = ? and x.level in ('township', 'village')))"""
+
+
 @_loader
 def supervision_items(
-    db: DbKey, jurisdiction_code: str, org_unit_code: str, year: int
+    db: DbKey, jurisdiction_code: str, org_unit_code: str, year: int, own_only: bool = False
 ) -> pd.DataFrame:
     """The jurisdiction's lagging items for the year within the chosen unit's area, with the
     indicator or task they concern; higher levels first. A task item takes the level of the
-    unit it belongs to (the jurisdiction)."""
-    sql = """
+    unit it belongs to (the jurisdiction). Villages' own items only for a township or village;
+    own_only: the unit's own items alone."""
+    sql = f"""
         select s.item_id, s.item_kind, s.jurisdiction_code, s.org_unit_code,
             coalesce(s.level, o.level) as level, s.year, s.indicator_code, s.task_id, s.status,
             s.progress_status, s.value, s.target_value, s.gap, s.responsible_units_zh,
@@ -454,9 +457,11 @@ def supervision_items(
         where s.jurisdiction_code = ? and s.year = ?
             and ? in (o.org_unit_code, o.township_code, o.county_code, o.city_code,
                 o.province_code)
+            and {_VILLAGES_ONLY_BELOW_COUNTY} and (not ? or s.org_unit_code = ?)
         order by o.level_rank, s.item_kind, i.sort_order, s.task_id, s.org_unit_code
     """
-    return _query(db, sql, [jurisdiction_code, year, org_unit_code])
+    params = [jurisdiction_code, year, org_unit_code, org_unit_code, own_only, org_unit_code]
+    return _query(db, sql, params)
 
 
 def dbt_vars() -> dict[str, Any]:
@@ -476,3 +481,117 @@ def is_demo(org_unit_code: str, year: int) -> bool:
 
 def clear() -> None:
     st.cache_data.clear()
+
+
+# ---- issue 7: national scale (search picker, paged regions, grouped supervision) ----------
+
+_PATH_NAMES = """
+    select h.*, concat_ws(' › ', p.org_unit_name, c.org_unit_name, k.org_unit_name,
+            w.org_unit_name) as path
+    from hits h
+    left join dim_org_units p on p.org_unit_code = h.province_code and h.level <> 'province'
+    left join dim_org_units c on c.org_unit_code = h.city_code and h.level <> 'city'
+    left join dim_org_units k on k.org_unit_code = h.county_code and h.level <> 'county'
+    left join dim_org_units w on w.org_unit_code = h.township_code and h.level <> 'township'
+"""
+
+
+@_loader
+def search_units(db: DbKey, text: str, limit: int) -> pd.DataFrame:
+    """Units whose code starts with text or whose name contains it, with the path of the
+    units above them (省 › 市 › 县 › 乡); an exact code or name first, then higher levels, then code.
+    At most limit rows: a picker never lists every unit."""
+    sql = f"""
+        with hits as (
+            select org_unit_code, org_unit_name, level, level_rank, province_code, city_code,
+                county_code, township_code,
+                case when org_unit_code = ? or org_unit_name = ? then 0
+                    when position(? in org_unit_name) = 1 then 1 else 2 end as rank_match
+            from dim_org_units
+            where substr(org_unit_code, 1, ?) = ? or position(? in org_unit_name) > 0
+            order by rank_match, level_rank, org_unit_code
+            limit ?
+        )
+        {_PATH_NAMES}
+        order by h.rank_match, h.level_rank, h.org_unit_code
+    """
+    # position/substr rather than starts_with/contains: the same SQL on DuckDB and PostgreSQL;
+    # no LIKE, so % and _ typed in the search are plain characters.
+    return _query(db, sql, [text, text, text, len(text), text, text, limit])
+
+
+@_loader
+def children(db: DbKey, org_unit_code: str) -> pd.DataFrame:
+    """The units one level below, by code."""
+    sql = """
+        select org_unit_code, org_unit_name, level from dim_org_units
+        where parent_code = ? order by org_unit_code
+    """
+    return _query(db, sql, [org_unit_code])
+
+
+@_loader
+def unit_value(db: DbKey, org_unit_code: str, indicator_code: str, year: int) -> pd.DataFrame:
+    """One indicator's row for one unit and year (a village's own value), or no row. With the
+    indicator's counts_children, so that the loader suppresses a small count of children."""
+    sql = """
+        select v.org_unit_code, v.level, v.numerator, v.denominator, v.value, v.comparator,
+            v.target_value, v.target_value_high, v.target_is_demo, v.target_basis, v.status,
+            v.gap, v.is_demo, i.counts_children
+        from fct_indicator_values v
+        join dim_indicators i on i.indicator_code = v.indicator_code
+        where v.org_unit_code = ? and v.indicator_code = ? and v.year = ?
+    """
+    return _query(db, sql, [org_unit_code, indicator_code, year])
+
+
+_IN_AREA = """? in (o.org_unit_code, o.township_code, o.county_code, o.city_code,
+    o.province_code)"""
+
+
+@_loader
+def supervision_count(
+    db: DbKey, jurisdiction_code: str, org_unit_code: str, year: int
+) -> pd.DataFrame:
+    """How many items (column n) the Supervision page lists for the unit, counted in SQL."""
+    sql = f"""
+        select cast(count(*) as bigint) as n from fct_supervision_items s
+        join dim_org_units o on o.org_unit_code = s.org_unit_code
+        where s.jurisdiction_code = ? and s.year = ? and {_IN_AREA}
+            and {_VILLAGES_ONLY_BELOW_COUNTY}
+    """
+    return _query(db, sql, [jurisdiction_code, year, org_unit_code, org_unit_code])
+
+
+@_loader
+def supervision_groups(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
+    """Above the county: lagging items of every committee in the area, counted per unit one
+    level below (villages' own items left out), the units with most targets missed first."""
+    sql = """
+        with area as (
+            select org_unit_code, org_unit_name, level from dim_org_units where parent_code = ?
+        ),
+        items as (
+            select s.item_kind, s.status, s.lagging_since,
+                case ? when 'province' then o.city_code else o.county_code end as group_code
+            from fct_supervision_items s
+            join dim_org_units o on o.org_unit_code = s.org_unit_code
+            where s.year = ? and coalesce(s.level, o.level) <> 'village'
+                and ? in (o.province_code, o.city_code)
+        )
+        select a.org_unit_code, a.org_unit_name, a.level,
+            cast(count(i.group_code) as bigint) as items,
+            cast(sum(case when i.status = 'not_achieved' then 1 else 0 end) as bigint)
+                as not_achieved,
+            cast(sum(case when i.item_kind = 'indicator' then 1 else 0 end) as bigint)
+                as indicator_items,
+            cast(sum(case when i.item_kind = 'task' then 1 else 0 end) as bigint) as task_items,
+            min(i.lagging_since) as lagging_since
+        from area a left join items i on i.group_code = a.org_unit_code
+        group by 1, 2, 3
+        order by not_achieved desc, items desc, a.org_unit_code
+    """
+    level = _query(db, "select level from dim_org_units where org_unit_code = ?", [org_unit_code])
+    if level.empty:
+        return pd.DataFrame()
+    return _query(db, sql, [org_unit_code, str(level["level"].iloc[0]), year, org_unit_code])

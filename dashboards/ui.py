@@ -30,11 +30,40 @@ LANG_NAMES = {"zh": "中文", "en": "English"}
 DEMO_ICON = ":material/science:"
 
 
+# The view lives in the URL: state key → query parameter. A deep link or a refresh (a new
+# session) starts from the URL; every run writes the state back, since Streamlit clears the
+# query on a page switch.
+URL_PARAMS = {"lang": "lang", "org_unit_code": "org", "year": "year", "indicator_code": "indicator"}
+SEARCH_LIMIT = 30  # matches listed by the jurisdiction search
+
+
+def _from_url(key: str, raw: str) -> Any:
+    if key == "lang":
+        return raw if raw in LANG_NAMES else None
+    if key == "year":
+        return int(raw) if raw.isdigit() else None
+    return raw.strip() or None
+
+
 def init_state() -> None:
+    if not st.session_state.get("_url_read"):
+        st.session_state["_url_read"] = True
+        for key, param in URL_PARAMS.items():
+            value = _from_url(key, st.query_params.get(param, ""))
+            if value is not None:
+                st.session_state[key] = value
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
     if "org_unit_code" not in st.session_state and data.available():
         st.session_state["org_unit_code"] = data.default_org()
+
+
+def write_url() -> None:
+    """Mirror the view (jurisdiction, year, indicator, language) into st.query_params."""
+    for key, param in URL_PARAMS.items():
+        value = st.session_state.get(key)
+        if value is not None and st.query_params.get(param) != str(value):
+            st.query_params[param] = str(value)
 
 
 def lang() -> str:
@@ -74,22 +103,89 @@ def language_toggle() -> None:
 
 
 def context_selectors() -> None:
-    """Jurisdiction (the five document jurisdictions, plus wherever Regions drilled to) and year."""
+    """Jurisdiction (its path, a search by name or code, the units below) and year."""
     lg = lang()
-    juris = data.jurisdictions()
-    names = dict(zip(juris["org_unit_code"], juris["org_unit_name"], strict=True))
-    current = org()
-    if current not in names:
-        chain = data.ancestors(current)
-        if chain.empty:
-            st.session_state["org_unit_code"] = current = data.default_org()
-        else:
-            names[current] = " › ".join(chain["org_unit_name"].tolist()[-3:])
-    bound(st.selectbox, "org_unit_code", t("jurisdiction", lg), list(names), format_func=names.get)
+    if data.ancestors(org()).empty:  # an unknown code in a link: back to the default
+        st.session_state["org_unit_code"] = data.default_org()
+    jurisdiction_picker(lg)
     years = [int(y) for y in data.years()["year"]]
     if year() not in years and years:
         st.session_state["year"] = DEFAULTS["year"] if DEFAULTS["year"] in years else years[-1]
     bound(st.selectbox, "year", t("year", lg), years)
+
+
+def _pick(widget_key: str) -> None:
+    """on_change of the search results and the units below: go there, clear the search."""
+    code = st.session_state.get(widget_key)
+    if code:
+        st.session_state["org_unit_code"] = code
+        st.session_state["_w_unit_search"] = ""
+        st.session_state[widget_key] = None
+
+
+def jurisdiction_picker(lg: str) -> None:
+    """Never one list of every unit: the path up (buttons), a search by name or code (at most
+    SEARCH_LIMIT matches, each with its path) and the units one level below."""
+    chain = data.ancestors(org())
+    st.markdown(f"**{t('jurisdiction', lg)}**")
+    with st.container(horizontal=True, gap=None):
+        for i, (code, name) in enumerate(
+            zip(chain["org_unit_code"], chain["org_unit_name"], strict=True)
+        ):
+            last = i == len(chain) - 1
+            st.button(
+                name,
+                key=f"path_{code}",
+                type="secondary" if last else "tertiary",
+                disabled=last,
+                icon=":material/chevron_right:" if i else ":material/location_on:",
+                on_click=set_state,
+                args=("org_unit_code", code),
+            )
+    text = st.text_input(
+        t("unit_search", lg), key="_w_unit_search", placeholder=t("unit_search_hint", lg)
+    ).strip()
+    if text:
+        hits = data.search_units(text, SEARCH_LIMIT + 1)
+        if hits.empty:
+            st.caption(t("unit_search_none", lg, text=text))
+            return
+        labels = {
+            r.org_unit_code: f"{r.org_unit_name}({r.org_unit_code})"
+            + (f" · {r.path}" if r.path else "")
+            for r in hits.head(SEARCH_LIMIT).itertuples()
+        }
+        st.selectbox(
+            t("unit_search_results", lg, n=len(labels)),
+            list(labels),
+            index=None,
+            format_func=labels.get,
+            placeholder=t("unit_search_choose", lg),
+            key="_w_unit_hits",
+            on_change=_pick,
+            args=("_w_unit_hits",),
+        )
+        if len(hits) > SEARCH_LIMIT:
+            st.caption(t("unit_search_more", lg, n=SEARCH_LIMIT))
+        return
+    below = data.children(org())
+    if not below.empty:
+        names = dict(zip(below["org_unit_code"], below["org_unit_name"], strict=True))
+        st.selectbox(
+            t("units_below", lg, n=len(names)),
+            list(names),
+            index=None,
+            format_func=names.get,
+            placeholder=t("drill_placeholder", lg),
+            key="_w_units_below",
+            on_change=_pick,
+            args=("_w_units_below",),
+        )
+
+
+def unit_path(code: str) -> str:
+    """省 › 市 › 县 › 乡 › 村 of a unit."""
+    return " › ".join(data.ancestors(code)["org_unit_name"].tolist())
 
 
 def unit_name(code: str) -> str:
@@ -101,7 +197,7 @@ def header(title_key: str) -> None:
     lg = lang()
     st.title(t(title_key, lg))
     when = f"{year()}年" if lg == "zh" else str(year())
-    st.caption(f"{unit_name(org())} · {when}")
+    st.caption(f"{unit_path(org())} · {when}")
 
 
 def name_col(lg: str) -> str:
@@ -179,6 +275,7 @@ def choose_indicator(lang: str) -> pd.Series:
         list(names),
         format_func=names.get,
     )
+    write_url()  # the first visit settles on an indicator: put it in the URL now
     return catalog.set_index("indicator_code").loc[st.session_state["indicator_code"]]
 
 

@@ -60,7 +60,9 @@ def test_xlsx_lists_every_indicator_and_supervision_item(workbook, mart):
 
     items = int(
         mart(
-            "select count(*) from fct_supervision_items where jurisdiction_code = ? and year = ?",
+            # a county's brief leaves villages' own items out (the mart has them)
+            """select count(*) from fct_supervision_items
+               where jurisdiction_code = ? and year = ? and coalesce(level, '') <> 'village'""",
             [ORG, YEAR],
         ).iloc[0, 0]
     )

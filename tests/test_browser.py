@@ -127,3 +127,38 @@ def test_indicator_page_trend(server: str, page):
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "indicator.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_view_survives_a_reload_and_a_page_switch(server: str, page):
+    """A deep link opens the same view, a refresh keeps it (an English page stays English),
+    and switching page keeps the view in the URL."""
+    link = f"{server}/regions?lang=en&org=330483&year=2023&indicator=child_director_coverage"
+    page.goto(link, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Regions").wait_for(timeout=60_000)
+    page.get_by_text("桐乡市 · 2023").first.wait_for(timeout=30_000)
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Regions").wait_for(timeout=60_000)
+    page.get_by_text("桐乡市 · 2023").first.wait_for(timeout=30_000)
+    assert "lang=en" in page.url and "indicator=child_director_coverage" in page.url
+    page.get_by_role("link", name="Overview").first.click()
+    page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+    page.wait_for_function("() => location.search.includes('lang=en')", timeout=30_000)
+    assert "org=330483" in page.url and "year=2023" in page.url
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_search_picker_finds_a_township_by_name(server: str, page):
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
+    search = page.get_by_label("搜索地区(名称或代码)")
+    search.fill("乌镇")
+    search.press("Enter")
+    page.get_by_text("相符的地区").wait_for(timeout=30_000)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    option = page.get_by_role("option", name="乌镇镇").first
+    assert "浙江省 › 嘉兴市 › 桐乡市" in option.inner_text()
+    option.click()
+    page.get_by_text("浙江省 › 嘉兴市 › 桐乡市 › 乌镇镇 · 2022").first.wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('org=330483100')", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "search_picker.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0

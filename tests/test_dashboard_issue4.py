@@ -102,7 +102,7 @@ def test_supervision_list_counts_and_filters(app: AppTest, mart):
         """select count(*) as total, count(*) filter (where item_kind = 'indicator') as ind,
                   count(*) filter (where coalesce(s.level, o.level) = 'county') as county
            from fct_supervision_items s join dim_org_units o using (org_unit_code)
-           where jurisdiction_code = ? and year = ?""",
+           where jurisdiction_code = ? and year = ? and o.level <> 'village'""",
         [ORG, YEAR],
     ).iloc[0]
     assert counts["ind"] > 0
@@ -124,7 +124,8 @@ def test_supervision_gap_and_clause_come_from_the_mart(app: AppTest, mart):
     table = app.dataframe[0].value
     items = mart(
         """select s.org_unit_code, s.source_clause, s.lagging_since from fct_supervision_items s
-           where s.jurisdiction_code = ? and s.year = ? and s.item_kind = 'indicator'""",
+           where s.jurisdiction_code = ? and s.year = ? and s.item_kind = 'indicator'
+               and s.level <> 'village'""",
         [ORG, YEAR],
     )
     for clause in items["source_clause"].unique():
@@ -241,7 +242,8 @@ def test_overview_counts_by_status_and_links(app: AppTest, mart):
     for code, n in counts.itertuples(index=False):
         assert f"{STATUSES[code].zh}] {n}" in annual
     (items,) = mart(
-        "select count(*) from fct_supervision_items where jurisdiction_code = ? and year = ?",
+        """select count(*) from fct_supervision_items
+           where jurisdiction_code = ? and year = ? and coalesce(level, '') <> 'village'""",
         [ORG, YEAR],
     ).iloc[0]
     links = {p.proto.page for p in app.get("page_link")}

@@ -51,7 +51,7 @@ def links(lang: str) -> None:
     """Into the lists of what lags: supervision list (with its count), units, protections."""
     found = data.document_jurisdiction(ui.org())
     juris = str(found["org_unit_code"].iloc[0]) if len(found) else ui.org()
-    n = len(data.supervision_items(juris, ui.org(), ui.year()))
+    n = int(data.supervision_count(juris, ui.org(), ui.year())["n"].iloc[0])
     cols = st.columns(3)
     cols[0].page_link(
         "views/supervision.py",

@@ -1,6 +1,8 @@
 """督办清单 Supervision list: every lagging indicator or task of the jurisdiction and year, with
 its responsible unit, the gap in words, the source clause and since when it has lagged;
-filters by level, protection and unit; export as CSV and xlsx."""
+filters by level, protection and unit; export as CSV and xlsx. Above the county it opens
+grouped by the areas one level below (national scale: millions of items), with the unit's own
+items after; villages' own items only for a township or a village."""
 
 from __future__ import annotations
 
@@ -122,15 +124,54 @@ def metrics(items: pd.DataFrame, lang: str) -> None:
     cols[3].metric(t("supervision_units", lang), len(ids))
 
 
+def groups(items: pd.DataFrame, lang: str) -> None:
+    """Above the county: one row per area one level below, most missed targets first; choose
+    one to open its list."""
+    st.subheader(t("sup_groups_heading", lang))
+    st.caption(t("sup_groups_note", lang))
+    frame = data.supervision_groups(ui.org(), year)
+    shown = pd.DataFrame(
+        {
+            t("region", lang): frame["org_unit_name"],
+            t("sup_group_items", lang): frame["items"],
+            t("sup_group_missed", lang): frame["not_achieved"],
+            t("supervision_indicators", lang): frame["indicator_items"],
+            t("supervision_tasks", lang): frame["task_items"],
+            t("lagging_since", lang): [
+                t("since_year", lang, year=int(y)) if pd.notna(y) else ""
+                for y in frame["lagging_since"]
+            ],
+        }
+    )
+    ui.show_table(shown, lang)
+    names = dict(zip(frame["org_unit_code"], frame["org_unit_name"], strict=True))
+    st.selectbox(
+        t("sup_open_area", lang),
+        list(names),
+        index=None,
+        format_func=names.get,
+        placeholder=t("drill_placeholder", lang),
+        key="sup_open_area",
+        on_change=lambda: ui.set_state("org_unit_code", st.session_state["sup_open_area"]),
+    )
+    if len(items):
+        st.subheader(t("sup_own_heading", lang))
+
+
 lang, year = ui.lang(), ui.year()
 ui.header("supervision")
 juris, juris_name = ui.doc_jurisdiction(lang)
 st.caption(t("supervision_note", lang))
+st.caption(t("sup_villages_note", lang))
 units = data.member_units(juris)
 names = {r["member_unit_id"]: ui.member_unit_name(r, lang) for _, r in units.iterrows()}
-items = data.supervision_items(juris, ui.org(), year)
+above_county = data.ancestors(ui.org())["level"].iloc[-1] in ("province", "city")
+items = data.supervision_items(juris, ui.org(), year, above_county)
+if above_county:
+    groups(items, lang)
 if items.empty:
-    st.success(t("supervision_none", lang), icon=":material/task_alt:")
+    if not above_county:
+        st.success(t("supervision_none", lang), icon=":material/task_alt:")
     st.stop()
 shown = filtered(items, names, lang)
 metrics(shown, lang)

@@ -118,7 +118,8 @@ def indicators(warehouse: Path, code: str, year: int) -> pd.DataFrame:
 
 def supervision(warehouse: Path, code: str, jurisdiction: str | None, year: int) -> pd.DataFrame:
     """The supervision items of the unit's committee (its nearest document jurisdiction) for
-    the unit and everything below it, own level first, longest lagging first."""
+    the unit and everything below it, own level first, longest lagging first; villages' own
+    items only for a township or a village (as on the Supervision page)."""
     sql = f"""
         select s.*, o.org_unit_name, o.level_rank, i.name_zh, i.name_en, i.value_kind,
             i.unit_zh, i.unit_en, i.gap_template_zh, i.gap_template_en, i.counts_children,
@@ -132,10 +133,12 @@ def supervision(warehouse: Path, code: str, jurisdiction: str | None, year: int)
         left join dim_indicators i on i.indicator_code = s.indicator_code
         left join dim_tasks k on k.task_id = s.task_id
         where s.year = ? and s.jurisdiction_code is not distinct from ? and {_UNDER}
+            and (coalesce(s.level, o.level) <> 'village' or exists (select 1 from dim_org_units x
+                where x.org_unit_code = ? and x.level in ('township', 'village')))
         order by o.level_rank, s.lagging_since, i.sort_order, s.indicator_code, s.task_id,
             s.org_unit_code
     """
-    return suppress_frame(_query(warehouse, sql, [year, jurisdiction, code]))
+    return suppress_frame(_query(warehouse, sql, [year, jurisdiction, code, code]))
 
 
 def member_units(warehouse: Path, jurisdiction: str | None) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-{#- The supervision list (督办清单): every indicator value at township level or above that
+{#- The supervision list (督办清单): every indicator value, at any level down to the village, that
     missed its annual target or is off pace for its deadline, with the member units that own it
     in the nearest document jurisdiction, the gap, the clause, and since when it has lagged;
     and every task whose unit reported it 滞后 (lagging) or has not reported a quarter that is
@@ -31,7 +31,6 @@ assessed as (
         on indicator_values.indicator_code = progress.indicator_code
         and indicator_values.org_unit_code = progress.org_unit_code
         and indicator_values.year = progress.year
-    where indicator_values.level <> 'village'
 
 ),
 
