@@ -129,6 +129,14 @@ def test_indicator_page_trend(server: str, page):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def url_has(page, part: str, timeout: float = 30) -> None:
+    """Wait until the address bar holds part (Streamlit writes the query after the run)."""
+    deadline = time.monotonic() + timeout
+    while part not in page.url:
+        assert time.monotonic() < deadline, f"{part} not in {page.url}"
+        page.wait_for_timeout(200)
+
+
 def test_view_survives_a_reload_and_a_page_switch(server: str, page):
     """A deep link opens the same view, a refresh keeps it (an English page stays English),
     and switching page keeps the view in the URL."""
@@ -142,7 +150,7 @@ def test_view_survives_a_reload_and_a_page_switch(server: str, page):
     assert "lang=en" in page.url and "indicator=child_director_coverage" in page.url
     page.get_by_role("link", name="Overview").first.click()
     page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
-    page.wait_for_function("() => location.search.includes('lang=en')", timeout=30_000)
+    url_has(page, "lang=en")
     assert "org=330483" in page.url and "year=2023" in page.url
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -159,6 +167,6 @@ def test_search_picker_finds_a_township_by_name(server: str, page):
     assert "浙江省 › 嘉兴市 › 桐乡市" in option.inner_text()
     option.click()
     page.get_by_text("浙江省 › 嘉兴市 › 桐乡市 › 乌镇镇 · 2022").first.wait_for(timeout=30_000)
-    page.wait_for_function("() => location.search.includes('org=330483100')", timeout=30_000)
+    url_has(page, "org=330483100")
     page.screenshot(path=str(ARTIFACTS / "search_picker.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
