@@ -14,6 +14,7 @@ The values are random (示例数据), not a model of anything: this measures que
     .venv/bin/python benchmarks/bench_dashboard.py [--source warehouse/weibao.duckdb]
         [--divisions ../shared/reference/divisions] [--out /tmp/weibao_national_ui.duckdb]
         [--reuse] [--per-level 4] [--format json]
+    .venv/bin/python benchmarks/bench_dashboard.py --on warehouse/weibao.duckdb   # a real demo
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ unioned as (
 ranks as (select * from (values {levels}) as r(level, level_rank))
 select u.code as org_unit_code, u.name as org_unit_name, u.level, r.level_rank,
     u.parent_code, u.province_code, u.city_code, u.county_code, u.township_code,
-    u.level in ('province', 'city', 'county') as is_document_jurisdiction
+    u.level in ('province', 'city', 'county') as is_document_jurisdiction,
+    u.level in ('province', 'city', 'county') as is_committee,
+    case when u.level in ('province', 'city', 'county') then 1 end as committee_order
 from unioned u join ranks r using (level)
 order by org_unit_code
 """
@@ -92,6 +95,7 @@ select indicator_code, org_unit_code, level, cast(year as integer) as year, nume
     denominator, cast(round(100.0 * numerator / denominator, 2) as decimal(18, 2)) as value,
     org_unit_code as target_org_unit_code, '>=' as comparator, target_value,
     cast(null as decimal(18, 2)) as target_value_high, true as target_is_demo,
+    'demo' as target_basis,
     case when 100.0 * numerator / denominator >= target_value then 'achieved'
         else 'not_achieved' end as status,
     cast(greatest(0, ceil(target_value * denominator / 100) - numerator) as decimal(18, 2))
@@ -193,6 +197,8 @@ def measure(out: Path, n: int, seed: int) -> dict[str, dict[str, float]]:
     logging.disable(logging.WARNING)  # st.cache_data outside a Streamlit runtime says so per call
     import data  # dashboards/data.py
 
+    from weibao.suppression import suppress_frame
+
     db = data._db_key()
     year = 2024
     indicators = list(data.indicators.__wrapped__(db)["indicator_code"])
@@ -203,7 +209,8 @@ def measure(out: Path, n: int, seed: int) -> dict[str, dict[str, float]]:
                  for u in units[level]]  # fmt: skip
 
     def call(name: str, *args: object) -> Callable[[], object]:
-        return lambda: getattr(data, name).__wrapped__(db, *args)
+        """The loader uncached, with the suppression every loader applies (weibao.suppression)."""
+        return lambda: suppress_frame(getattr(data, name).__wrapped__(db, *args))
 
     def juris(code: str) -> str:
         found = data.document_jurisdiction.__wrapped__(db, code)
@@ -269,17 +276,26 @@ def main() -> None:
     ap.add_argument("--order", default="org_unit_code, indicator_code, year",
                     help="sort order of the fact tables (DuckDB zone maps follow it)")  # fmt: skip
     ap.add_argument("--reuse", action="store_true", help="keep an existing --out file")
+    ap.add_argument(
+        "--on",
+        type=Path,
+        help="time an existing published warehouse as it is (e.g. the county or province demo's "
+        "warehouse/weibao.duckdb) instead of building the synthetic national one",
+    )
     ap.add_argument("--per-level", type=int, default=4, help="random units per level (5 levels)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--format", choices=("table", "json"), default="table")
     args = ap.parse_args()
-    if not (args.reuse and args.out.is_file()):
+    target, scale = args.out, "national"
+    if args.on is not None:
+        target, scale = args.on, str(args.on)
+    elif not (args.reuse and args.out.is_file()):
         t0 = time.perf_counter()
         build(args.source, args.divisions, args.out, args.order)
         print(f"built {args.out} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    result = measure(args.out, args.per_level, args.seed)
+    result = measure(target, args.per_level, args.seed)
     if args.format == "json":
-        print(json.dumps({"scale": "national", "queries": result}, ensure_ascii=False))
+        print(json.dumps({"scale": scale, "queries": result}, ensure_ascii=False))
         return
     head = ("page", "queries", "p50 ms", "p95 ms", "CPU p50 ms", "CPU p95 ms")
     print("| " + " | ".join(head) + " |")

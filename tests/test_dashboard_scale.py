@@ -8,6 +8,7 @@ from parent codes, the grouping by walking parents in Python), not from dashboar
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -263,3 +264,66 @@ def test_a_bad_link_falls_back(published_warehouse: Path):
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["总览"]
     assert at.query_params["org"] != "999999"
+
+
+SMALL = "entrusted_care_agreement_rate"  # counts children; most villages have fewer than 5
+
+
+def test_village_value_of_few_children_is_suppressed(app: AppTest, mart, monkeypatch):
+    """A village's own value from fewer than 5 children shows "<5", in the page and in the
+    frame the loader hands out, and its gap is hidden."""
+    row = mart(
+        """select v.org_unit_code, v.numerator, v.denominator, v.value, i.name_zh
+           from fct_indicator_values v join dim_indicators i using (indicator_code)
+           where v.level = 'village' and v.year = ? and v.indicator_code = ?
+               and i.counts_children and v.numerator between 1 and 4 and v.value > 0
+               and v.status = 'not_achieved'
+           order by v.org_unit_code limit 1""",
+        [YEAR, SMALL],
+    ).iloc[0]
+    app.session_state["indicator_code"] = SMALL
+    go(app, "views/regions.py", row["org_unit_code"])
+    metric = next(m for m in app.metric if m.label == row["name_zh"])
+    assert metric.value == "<5"
+    text = "\n".join(m.value for m in app.markdown)
+    assert "涉及儿童不足 5 名,差距不予显示" in text
+    rate = f"{row['value']:.1f}%"
+    assert rate not in text and rate not in metric.value
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "dashboards"))
+    import data
+
+    own = data.unit_value(row["org_unit_code"], SMALL, YEAR)
+    assert own["suppressed"].tolist() == [True]
+    assert own[["numerator", "value", "gap"]].isna().all().all()
+
+
+def test_ranking_leaves_out_suppressed_areas(app: AppTest, mart):
+    """With many areas, the lowest and highest charts rank only areas whose value can be
+    shown: a "<5" area's place in a ranking would tell its value."""
+    parent = mart(
+        """select o.parent_code from dim_org_units o
+           join fct_indicator_values v on v.org_unit_code = o.org_unit_code
+           where v.indicator_code = ? and v.year = ?
+           group by 1
+           having count(*) > 20 and sum(case when v.numerator < 5 or v.denominator < 5
+               then 1 else 0 end) between 1 and count(*) - 1
+           order by 1 limit 1""",
+        [SMALL, YEAR],
+    ).iloc[0, 0]
+    kids = mart(
+        """select o.org_unit_name, v.numerator, v.denominator from dim_org_units o
+           join fct_indicator_values v on v.org_unit_code = o.org_unit_code
+           where o.parent_code = ? and v.indicator_code = ? and v.year = ?""",
+        [parent, SMALL, YEAR],
+    )
+    shown_ok = set(kids[(kids["numerator"] >= 5) & (kids["denominator"] >= 5)]["org_unit_name"])
+    app.session_state["indicator_code"] = SMALL
+    go(app, "views/regions.py", parent)
+    assert [t.label for t in app.tabs] == ["最低 10 个", "最高 10 个"]
+    ranked = set()
+    for chart in app.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec)["data"]:
+            if trace.get("type") == "bar":
+                ranked |= set(trace["y"])
+    assert ranked and ranked <= shown_ok, ranked - shown_ok

@@ -367,35 +367,87 @@ def test_readers_holding_the_publication_too_long_refuse_the_build_and_change_no
         _settings_reset()
 
 
-def _rendered(monkeypatch: pytest.MonkeyPatch, page: str | None = None) -> dict[str, object]:
-    """What a page shows: metrics (label → value), markdown and table sizes."""
+def _rendered(
+    monkeypatch: pytest.MonkeyPatch,
+    page: str | None = None,
+    org: str | None = None,
+    search: str | None = None,
+) -> dict[str, object]:
+    """What a page shows for a jurisdiction (default: the first committee), after a search in
+    the jurisdiction picker if given: metrics (label → value), markdown, captions, tables,
+    select box options."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     st.cache_data.clear()  # the cache outlives AppTest instances in one process
-    at = AppTest.from_file("../dashboards/app.py", default_timeout=90).run()
+    at = AppTest.from_file("../dashboards/app.py", default_timeout=90)
+    if org:
+        at.session_state["org_unit_code"] = org
+        at.session_state["indicator_code"] = "child_director_coverage"
+    at.run()
     if page:
         at.switch_page(page).run()
+    if search:
+        at.text_input(key="_w_unit_search").input(search).run()
     assert not at.exception, at.exception
     return {
         "metrics": [(m.label, m.value) for m in at.metric],
         "markdown": [m.value for m in at.markdown],
-        "tables": [len(d.value) for d in at.dataframe],
+        "captions": [c.value for c in at.caption],
+        "tables": [d.value.astype(str).values.tolist() for d in at.dataframe],
+        "options": [[str(o) for o in s.options] for s in at.selectbox],
         "errors": [e.value for e in at.error],
     }
 
 
-@pytest.mark.parametrize("page", [None, "views/supervision.py", "views/reporting.py"])
+# Units chosen by what they are, from the DuckDB file.
+_UNITS = {
+    "village": "select min(org_unit_code) from dim_org_units where level = 'village' "
+    "and county_code = '330483'",
+    "township": "select parent_code from dim_org_units where level = 'village' "
+    "and county_code = '330483' group by 1 order by count(*) desc, 1 limit 1",
+}
+
+
+def _unit(duck_path: Path, kind: str) -> str:
+    con = duckdb.connect(str(duck_path), read_only=True)
+    try:
+        return con.execute(_UNITS[kind]).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    ("page", "org", "search"),
+    [
+        (None, None, None),
+        ("views/supervision.py", None, None),
+        ("views/reporting.py", None, None),
+        # issue 7: many areas paged, supervision grouped above the county, a village's own
+        # value, the search picker with each match's path
+        ("views/regions.py", "township", None),
+        ("views/supervision.py", "35", None),
+        ("views/regions.py", "village", None),
+        (None, None, "乌镇"),
+        (None, None, "3304"),
+    ],
+)
 def test_dashboard_on_postgres_shows_what_it_shows_on_duckdb(
-    builds, monkeypatch: pytest.MonkeyPatch, page: str | None
+    builds, monkeypatch: pytest.MonkeyPatch, page: str | None, org: str | None, search: str | None
 ) -> None:
     duck_path, _ = builds
+    if org in _UNITS:
+        org = _unit(duck_path, org)
     monkeypatch.setenv("WEIBAO_WAREHOUSE", str(duck_path))
     monkeypatch.setenv("WEIBAO_ENGINE", "duckdb")
-    on_duck = _rendered(monkeypatch, page)
+    on_duck = _rendered(monkeypatch, page, org, search)
     monkeypatch.setenv("WEIBAO_ENGINE", "postgres")
     monkeypatch.setenv("WEIBAO_WAREHOUSE", "/nonexistent/not-read-on-postgres.duckdb")
-    on_pg = _rendered(monkeypatch, page)
+    on_pg = _rendered(monkeypatch, page, org, search)
+    if search:  # the picker lists matches, each with its path
+        assert any(" › " in o for opts in on_duck["options"] for o in opts), on_duck["options"]
+    if page == "views/regions.py":  # the table of areas below, or the village's own value
+        assert on_duck["tables"] or on_duck["metrics"], on_duck
     if page is None:  # the overview: 已达标 X / 共 Y 项, then one card per indicator
         assert on_duck["metrics"][0][0] == "已达标" and len(on_duck["metrics"]) > 5
     assert not on_duck["errors"]

@@ -178,6 +178,7 @@ def test_dashboard_loaders_hand_out_no_small_count(small_warehouse: Path, monkey
         "unit_values": data.unit_values(COUNTY, YEAR).query("indicator_code == @CODE"),
         "child_values": data.child_values(CITY, CODE, YEAR).query("org_unit_code == @COUNTY"),
         "trend": data.trend(COUNTY, CODE),
+        "unit_value": data.unit_value(COUNTY, CODE, YEAR),  # a village's own value (issue 7)
         "supervision_items": data.supervision_items(CITY, COUNTY, YEAR).query(
             "indicator_code == @CODE"
         ),

@@ -77,7 +77,9 @@ def charts_of(children: pd.DataFrame, indicator: pd.Series, key: str, lang: str)
     if len(children) <= 2 * TOP_N:
         bars(children, indicator, key, lang)
         return
-    valued = children[children["value"].notna()]
+    valued = children[children["value"].notna()]  # a "<5" row has no place in a ranking
+    if valued.empty:
+        return
     low, high = st.tabs([t("lowest_n", lang, n=TOP_N), t("highest_n", lang, n=TOP_N)])
     with low:
         bars(valued.head(TOP_N), indicator, f"{key}_low", lang)
