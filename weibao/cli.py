@@ -50,8 +50,31 @@ def cmd_build(args: argparse.Namespace) -> int:
     for w in result.warnings:
         print(f"警告 / warning: {w}", file=sys.stderr)
     _progress(f"完成 / done: {result.nodes} 个节点 / nodes, {result.seconds:.1f} s")
+    _audit("publish", str(result.published), {"nodes": result.nodes, "engine": _engine(args)})
     print(result.published)
     return 0
+
+
+def _actor(args: argparse.Namespace):
+    """Who the CLI acts as: --as NAME (that user's rights), else the local statistician."""
+    from weibao.access import as_user, local_cli
+
+    name = getattr(args, "as_user", None)
+    return as_user(name) if name else local_cli()
+
+
+def _audit(action: str, obj: str, detail: dict | None = None, actor=None) -> None:
+    from weibao import audit
+    from weibao.access import local_cli
+
+    actor = actor or local_cli()
+    audit.record(
+        action,
+        who=actor.name,
+        role=actor.role,
+        object=obj,
+        detail={**actor.audit_detail(), **(detail or {})},
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -187,6 +210,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         agency_code=args.unit,
         jurisdiction_code=args.jurisdiction,
         period=args.period,
+        actor=_actor(args),
     )
     if args.format == "json":
         print(receipt.to_json())
@@ -294,7 +318,155 @@ def cmd_brief(args: argparse.Namespace) -> int:
     data = make(published, args.jurisdiction, args.year, lang=args.lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
+    _audit("brief_export", f"{args.jurisdiction}/{args.year}", {"file": out.name})
     print(out)
+    return 0
+
+
+def _read_password(label: str) -> str:
+    """From a prompt (typed twice) on a terminal, else the first line of standard input;
+    never from an argument, where it would sit in the shell history and the process list."""
+    import getpass
+
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"{label}: ")
+        if getpass.getpass("再输入一次 / again: ") != first:
+            raise WeibaoError("两次输入的密码不一致", "the two passwords differ", "重新运行命令")
+        return first
+    line = sys.stdin.readline()
+    if not line.strip():
+        raise WeibaoError(
+            "没有读到密码", "no password on standard input", "在提示符下输入,或用管道传入一行"
+        )
+    return line.rstrip("\r\n")
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    import json
+
+    from weibao import users
+
+    actor = _actor(args)
+    if args.action != "list":
+        from weibao.access import require_role
+
+        require_role(actor, "statistician", what_zh="管理用户", what_en="manage users")
+    if args.action == "list":
+        rows = [
+            {
+                "name": u.name,
+                "role": u.role,
+                "jurisdiction": u.jurisdiction,
+                "unit": u.unit,
+                "disabled": u.disabled,
+                "locked": u.locked(),
+                "must_change_password": u.must_change_password,
+            }
+            for u in users.list_users()
+        ]
+        if args.format == "json":
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        elif not rows:
+            print(
+                "(无用户 / no users) — weibao users add NAME --role statistician --jurisdiction CODE"
+            )
+        else:
+            import pandas as pd
+
+            print(pd.DataFrame(rows).to_string(index=False))
+        return 0
+    if not args.name:
+        raise WeibaoError("缺少用户名", "missing user name", f"weibao users {args.action} NAME")
+    if args.action == "add":
+        if not args.role or not args.jurisdiction:
+            raise WeibaoError(
+                "新增用户须指定 --role 和 --jurisdiction",
+                "add needs --role and --jurisdiction",
+                "例如 weibao users add zhang --role statistician --jurisdiction 330483",
+            )
+        from weibao.access import covers
+
+        if not covers(actor.jurisdiction, args.jurisdiction):
+            raise WeibaoError(
+                f"只能为本辖区 {actor.jurisdiction} 新增用户",
+                f"users can be added for {actor.jurisdiction} only",
+            )
+        user = users.add(
+            args.name,
+            _read_password(f"{args.name} 的初始密码 / initial password"),
+            role=args.role,
+            jurisdiction=args.jurisdiction,
+            unit=args.unit or "",
+            by=actor.name,
+            by_role=actor.role,
+        )
+        print(
+            f"已添加 / added: {user.name} ({user.role}, {user.jurisdiction}"
+            f"{', ' + user.unit if user.unit else ''});首次登录须修改密码 / "
+            "must change the password at first sign-in"
+        )
+    elif args.action == "disable":
+        users.set_disabled(args.name, True, by=actor.name, by_role=actor.role)
+        print(f"已停用 / disabled: {args.name}")
+    elif args.action == "enable":
+        users.set_disabled(args.name, False, by=actor.name, by_role=actor.role)
+        print(f"已启用 / enabled: {args.name}")
+    elif args.action == "reset":
+        users.get(args.name)
+        users.reset(
+            args.name,
+            _read_password(f"{args.name} 的新密码 / new password"),
+            by=actor.name,
+            by_role=actor.role,
+        )
+        print(f"已重置 / reset: {args.name};下次登录须修改密码 / must change it at next sign-in")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    import json
+
+    from weibao import audit
+
+    if args.verify:
+        result = audit.verify()
+        print(result.text(), file=sys.stdout if result.ok else sys.stderr)
+        return 0 if result.ok else 2
+    entries = audit.read(since=args.since)
+    if args.format == "json":
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return 0
+    if not entries:
+        print("(无审计记录 / no audit entries)")
+        return 0
+    for e in entries:
+        detail = e.get("detail")
+        detail = json.dumps(detail, ensure_ascii=False) if isinstance(detail, dict) else detail
+        print(
+            f"{e['seq']:>6} {e['at']} {e['who']} ({e['role'] or '-'}) {e['action']} "
+            f"{e['object']} {detail or ''}".rstrip()
+        )
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from weibao import approval
+
+    event = approval.approve(_actor(args), args.jurisdiction, args.period, args.type or "")
+    print(
+        f"已审核锁定 / approved and locked: {approval.key_text(event)}  "
+        f"({event.who}, {event.when_zh()})"
+    )
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from weibao import approval
+
+    event = approval.unlock(
+        _actor(args), args.jurisdiction, args.period, args.reason, args.type or ""
+    )
+    print(f"已退回修改 / unlocked: {approval.key_text(event)}  原因 / reason: {event.reason}")
     return 0
 
 
@@ -324,6 +496,15 @@ def parser() -> argparse.ArgumentParser:
             choices=["duckdb", "postgres"],
             help="数据库引擎 / engine (默认 default: duckdb, 或 or $WEIBAO_ENGINE); "
             "postgres 由 PG* 环境变量连接 / connects with the PG* variables",
+        )
+
+    def with_as(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="NAME",
+            help="以该用户的权限操作并记录为该用户 / act with this user's rights, recorded as "
+            "them (默认 default: 本机统计员, 记录操作系统用户 / local statistician, OS user recorded)",
         )
 
     def with_server(sp: argparse.ArgumentParser) -> None:
@@ -432,7 +613,62 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--period", required=True, help="报送期间 / period, e.g. 2024")
     u.add_argument("--format", choices=["text", "json"], default="text")
     u.add_argument("--lang", choices=["zh", "en"], default="zh")
+    with_as(u)
     u.set_defaults(func=cmd_submit)
+
+    us = sub.add_parser(
+        "users",
+        help="用户:新增、列出、停用、重置密码 / users: add, list, disable, reset",
+        description="用户文件在报送存储的 people/users.yml(不提交到代码库)。密码从提示符或标准输入读取,"
+        "不从参数读取;至少8位,含大写、小写、数字、符号中的3类,首次登录须修改。"
+        " The users file is <store>/people/users.yml (never committed). Passwords come from a "
+        "prompt or standard input, never an argument.",
+    )
+    us.add_argument("action", choices=["add", "list", "disable", "enable", "reset"])
+    us.add_argument("name", nargs="?", metavar="NAME")
+    us.add_argument("--role", choices=["leader", "statistician", "agency", "inspector"])
+    us.add_argument("--jurisdiction", metavar="CODE", help="辖区区划代码 / jurisdiction code")
+    us.add_argument("--unit", metavar="AGENCY", help="agency 用户的单位 / agency code")
+    us.add_argument("--format", choices=["text", "json"], default="text")
+    with_as(us)
+    us.set_defaults(func=cmd_users)
+
+    au = sub.add_parser(
+        "audit",
+        help="审计日志 / the audit log (--verify checks the hash chain)",
+        description="列出审计日志,或校验哈希链(--verify,退出码 0 完整,2 被改动)。"
+        " Lists the audit log, or checks its hash chain (--verify: exit 0 intact, 2 broken).",
+    )
+    au.add_argument("--since", metavar="DATE", help="从此日期起 / from this date, e.g. 2026-12-01")
+    au.add_argument("--format", choices=["text", "json"], default="text")
+    au.add_argument("--verify", action="store_true", help="校验哈希链 / verify the chain")
+    au.set_defaults(func=cmd_audit)
+
+    ap = sub.add_parser(
+        "approve",
+        help="审核并锁定一个期间 / approve and lock a period",
+        description="锁定辖区(及其下级)、期间和类型;不写 --type 锁定全部类型,年度同时锁定其各季度。"
+        " Locks the jurisdiction (and below), period and type; without --type every type; a year "
+        "also locks its quarters.",
+    )
+    ap.add_argument("--jurisdiction", required=True, metavar="CODE")
+    ap.add_argument("--period", required=True, help="2024 或 or 2024Q1")
+    ap.add_argument("--type", help=f"报送类型 / submission type: {types}")
+    with_as(ap)
+    ap.set_defaults(func=cmd_approve)
+
+    ul = sub.add_parser(
+        "unlock",
+        help="退回修改(须写原因)/ unlock a period (reason required)",
+        description="重新开放已锁定的期间,原因必填并记入审计日志。"
+        " Reopens a locked period; the reason is required and recorded.",
+    )
+    ul.add_argument("--jurisdiction", required=True, metavar="CODE")
+    ul.add_argument("--period", required=True)
+    ul.add_argument("--type")
+    ul.add_argument("--reason", required=True, metavar="TEXT", help="退回原因 / reason")
+    with_as(ul)
+    ul.set_defaults(func=cmd_unlock)
 
     ls = sub.add_parser(
         "submissions",

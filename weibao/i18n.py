@@ -43,6 +43,10 @@ SECTIONS = (
     "domains",
     "agencies",
     "methodology",
+    "roles",
+    "case_statuses",
+    "approval_statuses",
+    "audit_actions",
 )
 STATUS_FAMILIES = ("statuses", "submission_statuses", "task_statuses")
 

@@ -31,3 +31,11 @@ def committees_file() -> Path:
     """The committees this installation serves (seeds/reference/committees.csv, or
     WEIBAO_COMMITTEES)."""
     return Path(os.environ.get("WEIBAO_COMMITTEES", REFERENCE_DIR / "committees.csv")).resolve()
+
+
+def people_dir(store: Path | None = None) -> Path:
+    """Users, the audit log, approvals and 督办单: WEIBAO_PEOPLE, else <store>/people/ (the
+    given store root, or the default one). Inside the store so that a backup of the store
+    keeps them; never committed (seeds/submissions/* is ignored)."""
+    raw = os.environ.get("WEIBAO_PEOPLE")
+    return Path(raw).resolve() if raw else (store or submissions_dir()) / "people"

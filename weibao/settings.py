@@ -36,6 +36,12 @@ class Settings:
     pg_schema: str = "weibao"
     pg_grace_seconds: int = 900
     pg_publish_wait_seconds: float = 120.0
+    # [people] sign-in and sessions (issue 9)
+    lockout_failures: int = 5
+    lockout_minutes: int = 15
+    session_idle_minutes: int = 30
+    password_hash_rounds: int = 12
+    sign_in_required: bool = True
 
     @property
     def max_upload_bytes(self) -> int:

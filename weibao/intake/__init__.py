@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from weibao import cells, store
+from weibao import audit, cells, store
+from weibao.access import Actor, local_cli, require_submit
+from weibao.errors import WeibaoError
 from weibao.intake import gx
 from weibao.intake.checks import (
     Context,
@@ -35,7 +37,7 @@ from weibao.intake.checks import (
 )
 from weibao.intake.read import ENCODING_NAMES, Limits, read_table
 from weibao.intake.receipt import Issue, Receipt
-from weibao.paths import submissions_dir
+from weibao.paths import people_dir, submissions_dir
 from weibao.submission_types import SUBMISSION_TYPES
 
 __all__ = ["Issue", "Receipt", "annotated_rows", "submit", "validate"]
@@ -166,7 +168,10 @@ def validate(
         file_name=Path(filename).name,
     )
     normalized = None
-    if table.encoding and table.header and table.rows and check_context(ctx):
+    locked = _locked(ctx, root)
+    if locked:
+        ctx.issues.append(locked)
+    elif table.encoding and table.header and table.rows and check_context(ctx):
         normalized = _check_table(table, ctx, root or submissions_dir())
     elif table.encoding and table.header and stype.level == "institution":
         normalized = _nothing_to_report(table, ctx)
@@ -181,6 +186,26 @@ def validate(
     receipt.status = "accepted_with_warnings" if receipt.warnings else "accepted"
     receipt.rows_accepted = len(normalized)
     return receipt, normalized
+
+
+def _locked(ctx: Context, root: Path | None) -> Issue | None:
+    """E_PERIOD_LOCKED when an approval is in force for this key, naming who and when."""
+    from weibao.approval import in_force
+
+    event = in_force(
+        ctx.stype.code, ctx.jurisdiction_code, ctx.period, people_dir(root or submissions_dir())
+    )
+    if event is None:
+        return None
+    from weibao.access import role_zh
+
+    role = role_zh(event.role)
+    return Issue.make(
+        "E_PERIOD_LOCKED",
+        value=ctx.period,
+        detail=f"{event.when_zh()}(北京时间)由 {event.who}({role})",
+        expected=f"by {event.who} ({event.role}) at {event.at}",
+    )
 
 
 def upload_limits(submission_type: str, jurisdiction_code: str) -> Limits:
@@ -352,10 +377,31 @@ def submit(
     period: str,
     root: Path | None = None,
     now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> Receipt:
     """Validate and store. Accepted files go to the store, rejected ones to quarantine; both
-    get a manifest line and a submission id."""
+    get a manifest line and a submission id.
+
+    `actor` is who hands the file in (the signed-in user, or `--as NAME`); None is the local
+    CLI, a statistician recorded as the OS user. An actor without the right to submit for this
+    unit and jurisdiction is refused before the file is read (WeibaoError). Every outcome is
+    in the audit log with who handed the file in."""
     root = root or submissions_dir()
+    actor = actor or local_cli()
+    people = people_dir(root)
+    key = f"{submission_type}/{jurisdiction_code}/{agency_code}/{period}"
+    try:
+        require_submit(actor, agency_code, str(jurisdiction_code))
+    except WeibaoError:
+        audit.record(
+            "submission_refused",
+            who=actor.name,
+            role=actor.role,
+            object=key,
+            detail={**actor.audit_detail(), "file": Path(filename).name},
+            folder=people,
+        )
+        raise
     received = (now or datetime.now(UTC)).astimezone(UTC)
     receipt, normalized = validate(
         data,
@@ -386,6 +432,19 @@ def submit(
         entry = store.accept(**common, normalized=normalized)
         receipt.submission_id = entry.submission_id
         receipt.supersedes = entry.supersedes or None
+    audit.record(
+        "submission_rejected" if normalized is None else "submission_accepted",
+        who=actor.name,
+        role=actor.role,
+        object=receipt.submission_id or key,
+        detail={
+            **actor.audit_detail(),
+            "key": key,
+            "file": Path(filename).name,
+            "errors": sorted({i.code for i in receipt.errors}),
+        },
+        folder=people,
+    )
     return receipt
 
 

@@ -111,6 +111,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "the period {value} has not started yet",
         "核对报送期间",
     ),
+    "E_PERIOD_LOCKED": (
+        "报送期间 {value} 已于 {detail} 审核锁定,不再接收这一期的报送",
+        "the period {value} was approved and locked {expected}; it takes no more submissions",
+        "如需更正,请联系未保办统计员退回修改(weibao unlock,须写明原因)后再报送",
+    ),
     "E_UNIT_NOT_ALLOWED": (
         "{value} 不负责报送“{expected}”",
         "{value} is not responsible for submitting '{expected}'",
@@ -276,6 +281,7 @@ HINTS_EN: dict[str, str] = {
     "E_DUPLICATE_KEY": "One row per unit and period: merge or delete the repeated rows",
     "E_PERIOD_MISMATCH": "One period per file: check the year column or choose the right period",
     "E_PERIOD_IN_FUTURE": "Check the reporting period",
+    "E_PERIOD_LOCKED": "To correct it, ask the committee office's statistician to unlock the period (weibao unlock, with a reason), then submit again",
     "E_UNIT_NOT_ALLOWED": "Check the submitting unit: another unit reports this type",
     "E_SECTOR_NOT_ALLOWED": "Report only institutions of the sectors your unit regulates",
     "E_UNKNOWN_JURISDICTION": "Enter the 6-digit county code",
