@@ -166,7 +166,8 @@ def build(source: Path, divisions: Path, out: Path, order: str) -> None:
 
 
 def sample(out: Path, n: int, seed: int) -> dict[str, list[str]]:
-    """n random units per level (a province, a city ... a village), reproducibly."""
+    """n random units per level (a province, a city ... a village) that have indicator values,
+    reproducibly. (A demo warehouse also holds divisions without data around its committees.)"""
     con = duckdb.connect(str(out), read_only=True)
     rng = random.Random(seed)
     picked: dict[str, list[str]] = {}
@@ -174,7 +175,9 @@ def sample(out: Path, n: int, seed: int) -> dict[str, list[str]]:
         codes = [
             r[0]
             for r in con.execute(
-                "select org_unit_code from dim_org_units where level = ? order by 1", [level]
+                "select org_unit_code from dim_org_units where level = ? and org_unit_code in "
+                "(select org_unit_code from fct_indicator_values) order by 1",
+                [level],
             ).fetchall()
         ]
         picked[level] = rng.sample(codes, min(n, len(codes)))
