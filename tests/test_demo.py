@@ -16,7 +16,10 @@ import pytest
 from weibao import demo
 from weibao.paths import DIVISIONS_FILE, REFERENCE_DIR
 from weibao.store import accept, read_manifest
-from weibao.submission_types import SUBMISSION_TYPES, TASK_STATUSES
+from weibao.submission_types import SUBMISSION_TYPES
+
+# Task progress status codes (the task_progress template, DESIGN.md work-plan words).
+TASK_STATUSES = ("not_started", "in_progress", "done", "lagging")
 
 COUNTIES = ["330483", "640121", "350102"]  # 桐乡市, 永宁县, 福州市鼓楼区
 YEARS = [2021, 2022, 2023, 2025]

@@ -24,7 +24,10 @@ from weibao.intake.gx import EXPECTATIONS_DIR
 from weibao.load import load_submissions
 from weibao.paths import REFERENCE_DIR
 from weibao.store import read_manifest
-from weibao.submission_types import SUBMISSION_TYPES, TASK_STATUSES
+from weibao.submission_types import SUBMISSION_TYPES
+
+# Task progress status codes (the task_progress template, DESIGN.md work-plan words).
+TASK_STATUSES = ("not_started", "in_progress", "done", "lagging")
 
 ORIGINAL_INDICATORS = {
     "child_director_coverage",

@@ -1,4 +1,4 @@
-"""Completeness and timeliness: the schedule seed, fct_submission_status and the Reporting page.
+"""Completeness and timeliness: the schedule (from the definition files), fct_submission_status and the Reporting page.
 
 Expected statuses are computed here from the demo store's manifest with pandas, independently of
 the dbt SQL: a key is late when its first accepted submission arrived after the end of the
@@ -17,7 +17,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from weibao.demo import calibration
-from weibao.paths import REFERENCE_DIR, ROOT
+from weibao.paths import ROOT
 from weibao.store import read_manifest
 from weibao.submission_types import SUBMISSION_TYPES
 
@@ -25,7 +25,7 @@ from weibao.submission_types import SUBMISSION_TYPES
 MISSING_SUBMISSIONS = calibration()["missing_submissions"]
 
 APP = "../dashboards/app.py"  # relative to this file
-SCHEDULE = REFERENCE_DIR / "submission_schedule.csv"
+DEFINITIONS = ROOT / "expectations"
 KEY = ["submission_type", "agency_code", "jurisdiction_code", "period"]
 
 
@@ -34,41 +34,36 @@ def years() -> list[int]:
     return list(range(config["vars"]["first_year"], config["vars"]["last_year"] + 1))
 
 
-# Expected otherwise: task progress comes from each task's responsible units (tasks.csv,
-# fct_task_progress), not from every county × agency.
-NOT_SCHEDULED = {"task_progress"}
-
-
-def registry_schedule() -> pd.DataFrame:
-    """The rows submission_schedule.csv must hold: one per type × submitting agency."""
-    note = (
-        "weibao/submission_types.py: submitters and deadline_days; "
-        "each county's agency submits for its county"
-    )
+def schedule() -> pd.DataFrame:
+    """Who must submit what, read here with plain YAML from the definition files (not through
+    weibao.submission_types): one row per type × submitting agency of the types expected from
+    every county."""
+    rows = []
+    for path in sorted(DEFINITIONS.glob("*.yml")):
+        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if d["expected_from"]["per"] != "county":
+            continue
+        for agency in d["submitters"]:
+            rows.append((d["code"], agency, d["period"], d["deadline_days"]))
     return pd.DataFrame(
-        [
-            (s.code, agency, "county", s.period, str(s.deadline_days), s.name_zh, s.name_en, note)
-            for s in SUBMISSION_TYPES.values()
-            if s.code not in NOT_SCHEDULED
-            for agency in s.submitters
-        ],
-        columns=list(pd.read_csv(SCHEDULE, nrows=0).columns),
+        rows, columns=["submission_type", "agency_code", "period_kind", "deadline_days"]
     )
 
 
-def test_schedule_seed_agrees_with_the_registry():
-    seed = pd.read_csv(SCHEDULE, dtype=str, keep_default_na=False)
-    want = registry_schedule()
-    cols = list(want.columns[:-1])  # every column but the free-text source note
-    have = set(seed[cols].itertuples(index=False, name=None))
-    missing = want[[row not in have for row in want[cols].itertuples(index=False, name=None)]]
-    extra = set(have) - set(want[cols].itertuples(index=False, name=None))
-    assert missing.empty and not extra, (
-        "seeds/reference/submission_schedule.csv and weibao/submission_types.py disagree.\n"
-        f"Rows to add:\n{missing.to_csv(index=False, header=False)}"
-        f"Rows to remove or fix: {sorted(extra)}"
+def test_schedule_comes_from_the_definition_files(mart):
+    """One source of truth: the warehouse's schedule is the definition files' (issue 8)."""
+    want = schedule()
+    # 28 types, task_progress expected per task; staff_checks has 3 submitters and
+    # school_surroundings 2: 27 + 2 + 1 rows.
+    assert len(want) == 30
+    assert "task_progress" not in set(want["submission_type"])
+    assert not (ROOT / "seeds" / "reference" / "submission_schedule.csv").exists()
+    have = mart(
+        "select distinct submission_type, agency_code from fct_submission_status order by 1, 2"
     )
-    assert len(seed) == len(want), "a type × agency is listed twice"
+    assert set(have.itertuples(index=False, name=None)) == set(
+        want[["submission_type", "agency_code"]].itertuples(index=False, name=None)
+    )
 
 
 def scheduled(mart) -> set[tuple[str, str, str, str]]:
@@ -77,7 +72,7 @@ def scheduled(mart) -> set[tuple[str, str, str, str]]:
     suffixes = {"year": [""], "quarter": ["Q1", "Q2", "Q3", "Q4"]}
     return {
         (row.submission_type, row.agency_code, county, f"{year}{suffix}")
-        for row in pd.read_csv(SCHEDULE, dtype=str).itertuples()
+        for row in schedule().itertuples()
         for county in counties["org_unit_code"]
         for year in years()
         for suffix in suffixes[row.period_kind]
@@ -107,8 +102,7 @@ def expected_status(demo_store: Path) -> pd.DataFrame:
 
 def test_expected_rows_are_counties_times_schedule_times_periods(mart):
     counties = mart("select count(*) as n from dim_org_units where level = 'county'")["n"][0]
-    schedule = pd.read_csv(SCHEDULE)
-    per_year = schedule["period_kind"].map({"year": 1, "quarter": 4})
+    per_year = schedule()["period_kind"].map({"year": 1, "quarter": 4})
     assert per_year.notna().all()
     rows = mart("select * from fct_submission_status")
     assert counties == 87

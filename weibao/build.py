@@ -1,5 +1,7 @@
 """Build and publish: write, audit, publish.
 
+0. `weibao check`: refuse to build on a broken definition file or reference table; write the
+   submission schedule from the type definitions (target/definitions/submission_schedule.csv).
 1. Load: bring the columnar copy of the submission store in step with the manifest
    (weibao.columnar.sync: only submissions not yet in it are read).
 2. Run `dbt build` (seeds, models, contracts, data tests, unit tests) into a brand-new DuckDB
@@ -25,9 +27,11 @@ from pathlib import Path
 
 import duckdb
 
+from weibao.check import require_valid
 from weibao.columnar import sync
 from weibao.divisions import read_committees
 from weibao.errors import WeibaoError
+from weibao.load import SCHEDULE_FILE, write_schedule
 from weibao.paths import ROOT, committees_file, submissions_dir, warehouse_path
 
 Progress = Callable[[str], None]
@@ -181,6 +185,8 @@ def build(
     submissions: Path | None = None,
 ) -> BuildResult:
     say = progress or (lambda _msg: None)
+    say("0/3 检查定义文件 / checking definitions (weibao check) …")
+    require_valid()  # a broken definition stops here, before anything is loaded or built
     with _one_build_at_a_time(say):
         return _build(warehouse, say, submissions)
 
@@ -205,6 +211,7 @@ def _build(
             f"    {loaded.submissions} 份报送 / submissions (+{loaded.added}), "
             + ", ".join(f"{k} {v} 行" for k, v in loaded.rows.items() if v)
         )
+        write_schedule(SCHEDULE_FILE)
         say("2/3 dbt build(转换、契约、检查)/ transform, contracts, tests …")
         t = time.perf_counter()
         res = run_dbt(["build"], candidate, say, root)

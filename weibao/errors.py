@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 
 class WeibaoError(Exception):
     """An error a user can act on. `hint_zh` says how to fix it."""
@@ -23,3 +26,30 @@ class WeibaoError(Exception):
         if self.hint_zh:
             lines.append(f"  处理办法 / How to fix: {self.hint_zh}")
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a definition file or reference table (weibao check): the file, the
+    key (row, column or field) and what to do, in Chinese with English."""
+
+    file: Path | str
+    key: str
+    problem_zh: str
+    problem_en: str
+    fix_zh: str = ""
+    fix_en: str = ""
+
+    @property
+    def where(self) -> str:
+        path = Path(self.file)
+        try:
+            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return path.as_posix() if path.is_absolute() else str(self.file)
+
+    def line(self) -> str:
+        fix = f" | 处理 fix: {self.fix_zh}" + (f" / {self.fix_en}" if self.fix_en else "")
+        return f"{self.where} | {self.key} | {self.problem_zh} / {self.problem_en}" + (
+            fix if self.fix_zh or self.fix_en else ""
+        )

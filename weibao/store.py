@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from weibao import submission_types
 from weibao.paths import submissions_dir
-from weibao.submission_types import SUBMISSION_TYPES
 
 MANIFEST = "manifest.csv"
 
@@ -154,7 +154,7 @@ def accept(
     `normalized` must hold the type's canonical columns in registry order.
     """
     root = root or submissions_dir()
-    stype = SUBMISSION_TYPES[submission_type]
+    stype = submission_types.SUBMISSION_TYPES[submission_type]
     columns = [c.name for c in stype.columns]
     if list(normalized.columns) != columns:
         raise ValueError(f"normalised columns {list(normalized.columns)} != {columns}")

@@ -29,11 +29,11 @@ from weibao.intake.checks import (
     check_rows,
     column_kind,
     drop_total_rows,
+    list_codes,
     map_headers,
     normalise_column,
     org_units,
     scan_personal_values,
-    sector_codes,
 )
 from weibao.intake.read import ENCODING_NAMES, Limits, read_table
 from weibao.intake.receipt import Issue, Receipt
@@ -307,7 +307,13 @@ def _check_table(table, ctx: Context, root: Path) -> pd.DataFrame | None:
         ctx.issues.append(_too_many_rows(ctx, int(lines[table_limit(ctx)])))
         return None
     scan_personal_values(
-        raw, headers, lines, ctx, worded=[positions[c] for c in ("sector",) if c in positions]
+        raw,
+        headers,
+        lines,
+        ctx,
+        worded=[
+            positions[c.name] for c in ctx.stype.columns if c.values_from and c.name in positions
+        ],
     )
     if any(i.code == "E_PERSONAL_DATA" for i in ctx.issues):
         return None  # say only that: the file must not be kept or echoed back
@@ -327,8 +333,9 @@ def _check_table(table, ctx: Context, root: Path) -> pd.DataFrame | None:
                 kind=column_kind(col.name, col.is_key, col.is_number),
                 text_numbers=table.text_numbers.get(pos, []),
             )
-    if "sector" in frame:
-        frame["sector"] = sector_codes(frame["sector"])
+    for col in ctx.stype.columns:
+        if col.values_from and col.name in frame:
+            frame[col.name] = list_codes(frame[col.name], col.values_from)
     if not _gx_issues(frame, names, lines, ctx):
         return None
     check_rows(frame, names, lines, ctx)

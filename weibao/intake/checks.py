@@ -21,7 +21,7 @@ from weibao.intake.names import mask_name, names_in
 from weibao.intake.read import RawTable, norm_header
 from weibao.intake.receipt import Issue
 from weibao.paths import committees_file
-from weibao.submission_types import SECTORS, SubmissionType
+from weibao.submission_types import SubmissionType, value_list
 
 MAX_PER_GROUP = 200  # issues listed per (code, column); the rest are counted in one line
 
@@ -412,9 +412,10 @@ def _plain(x: float) -> str:
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
 
 
-def sector_codes(values: pd.Series) -> pd.Series:
-    """Accept a sector's Chinese name (中小学校) as well as its code (school)."""
-    zh_to_code = {zh: code for code, (zh, _en, _agency) in SECTORS.items()}
+def list_codes(values: pd.Series, list_name: str = "sectors") -> pd.Series:
+    """Accept an entry's Chinese name (中小学校) as well as its code (school) in a column whose
+    values come from a reference list (`values_from` in the type's definition)."""
+    zh_to_code = {zh: code for code, (zh, _en, _agency) in value_list(list_name).items()}
     return values.map(lambda v: zh_to_code.get(v, v), na_action="ignore")
 
 
@@ -525,14 +526,17 @@ def check_rows(
             values=frame.loc[dup, keys[0]],
             expected=first_line[dup.to_numpy()][0],
         )
-    if "sector" in frame:
-        mine = [code for code, (_zh, _en, agency) in SECTORS.items() if agency == ctx.agency_code]
-        foreign = frame["sector"].isin([c for c in SECTORS if c not in mine])
+    for col in ctx.stype.columns:  # a reference list's entries are reported by their agency
+        if not col.values_from or col.name not in frame:
+            continue
+        entries = value_list(col.values_from)
+        mine = [code for code, (_zh, _en, agency) in entries.items() if agency == ctx.agency_code]
+        foreign = frame[col.name].isin([c for c in entries if c not in mine])
         ctx.add(
             "E_SECTOR_NOT_ALLOWED",
             rows=lines[foreign.to_numpy()],
-            column=headers["sector"],
-            values=frame.loc[foreign, "sector"],
+            column=headers[col.name],
+            values=frame.loc[foreign, col.name],
             expected="、".join(mine),
         )
 

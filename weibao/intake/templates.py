@@ -5,17 +5,10 @@ from __future__ import annotations
 import io
 
 from weibao.cells import neutralise, neutralise_workbook
+from weibao.i18n import agency_name, level_name
 from weibao.intake.gx import allowed_values
 from weibao.intake.read import TEMPLATE_SHEET
-from weibao.submission_types import SECTORS, SUBMISSION_TYPES
-
-LEVEL_ZH = {
-    "village": "村(社区)",
-    "township": "乡镇(街道)",
-    "institution": "机构",
-    "county": "县(市、区)",
-}
-AGENCY_ZH = {"civil_affairs": "民政局", "education": "教育局", "health": "卫生健康局"}
+from weibao.submission_types import SUBMISSION_TYPES, value_list
 
 
 def template_csv(type_code: str) -> bytes:
@@ -26,8 +19,9 @@ def template_csv(type_code: str) -> bytes:
 
 def _choices(type_code: str, column: str) -> list[str]:
     values = allowed_values(type_code, column)
-    if column == "sector":  # offer the Chinese names; codes are accepted too
-        return [SECTORS[v][0] for v in values]
+    listed = SUBMISSION_TYPES[type_code].column(column).values_from
+    if listed:  # offer the Chinese names of a reference list; codes are accepted too
+        return [value_list(listed)[v][0] for v in values]
     return values
 
 
@@ -65,11 +59,11 @@ def template_xlsx(type_code: str) -> bytes:
     ws.freeze_panes = "A2"
 
     notes = wb.create_sheet("说明")
-    submitters = "、".join(AGENCY_ZH.get(a, a) for a in stype.submitters)
+    submitters = "、".join(agency_name(a, "zh") for a in stype.submitters)
     lines = [
         [f"{stype.name_zh}({stype.name_en})"],
         ["报送单位", submitters],
-        ["填报层级", f"每个{LEVEL_ZH[stype.level]}一行"],
+        ["填报层级", f"每个{level_name(stype.level, 'zh')}一行"],
         ["报送周期", "每年一次,填报上一年度数据" if stype.period == "year" else stype.period],
         [
             "截止时间",

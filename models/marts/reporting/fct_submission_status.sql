@@ -3,11 +3,11 @@
 
 with
 
-schedule as (select * from {{ ref('submission_schedule') }}),
+schedule as (select * from {{ ref('stg_definitions__submission_schedule') }}),
 org_units as (select * from {{ ref('dim_org_units') }}),
 manifest as (select * from {{ ref('stg_submissions__manifest') }}),
 
-{#- A year is '2024'; a quarter '2024Q2' (as in the manifest and weibao/submission_types.py). -#}
+{#- A year is '2024'; a quarter '2024Q2' (as in the manifest and weibao.submission_types.period_bounds). -#}
 {%- set period_ends = [('year', '', '12-31'), ('quarter', 'Q1', '03-31'), ('quarter', 'Q2', '06-30'),
                        ('quarter', 'Q3', '09-30'), ('quarter', 'Q4', '12-31')] -%}
 
