@@ -79,6 +79,36 @@ BROKEN = {
         "methodology.only_in_zh",
         "in zh.yml only",
     ),
+    "decrease_without_baseline": (
+        "seeds/reference/targets.csv",
+        "org_unit_code=640121, year=2024) baseline_year",
+        "decrease_from_baseline needs a baseline_year",
+    ),
+    "decrease_on_higher_is_better": (
+        "seeds/reference/targets.csv",
+        "year=2030) comparator=decrease_from_baseline",
+        "for lower_is_better indicators",
+    ),
+    "derived_without_note": (
+        "seeds/reference/targets.csv",
+        "derivation_note+derivation_note_en",
+        "a derived target needs a derivation note",
+    ),
+    "stated_without_figure": (
+        "seeds/reference/targets.csv",
+        "year=2030) basis=stated",
+        "the quoted clause gives no figure",
+    ),
+    "demo_basis_not_demo": (
+        "seeds/reference/targets.csv",
+        "year=2030) basis=demo",
+        "basis is demo but is_demo is false",
+    ),
+    "target_unknown_basis": (
+        "seeds/reference/targets.csv",
+        "basis=guessed",
+        "not an allowed value",
+    ),
 }
 
 
@@ -163,7 +193,7 @@ def test_types_are_read_from_their_files():
     """Facts from the former Python declarations (issue 8 moved them into expectations/*.yml)."""
     from weibao.submission_types import SUBMISSION_TYPES
 
-    assert len(SUBMISSION_TYPES) == 22
+    assert len(SUBMISSION_TYPES) == 28
     assert list(SUBMISSION_TYPES)[:3] == ["child_directors", "child_supervisors", "staff_checks"]
     staff = SUBMISSION_TYPES["staff_checks"]
     assert (staff.level, staff.period, staff.deadline_days) == ("institution", "year", 15)
@@ -179,6 +209,62 @@ def test_types_are_read_from_their_files():
     assert homes["demo_child_home_count"].denominator is None  # a count
     assert SUBMISSION_TYPES["committee_meetings"].jurisdiction_rows
     assert "village code" in SUBMISSION_TYPES["child_directors"].column("org_unit_code").aliases
+
+
+def test_issue8_types_are_read_from_their_files():
+    """The six types of 72442b0, once Python declarations, read from expectations/*.yml with the
+    same facts (written here from that commit's declarations and schedule rows)."""
+    from weibao.submission_types import SUBMISSION_TYPES, schedule_rows
+
+    want = {  # type: (submitter, indicator, numerator, denominator)
+        "minor_victim_cases": ("public_security", "minor_victim_case_count", "cases_filed", None),
+        "poverty_dropouts": ("education", "poverty_dropout_count", "poverty_dropouts", None),
+        "child_labour_inspections": (
+            "human_resources",
+            "child_labour_violation_count",
+            "employers_violating",
+            "employers_inspected",
+        ),
+        "minor_sales_inspections": (
+            "market_regulation",
+            "minor_sales_violation_count",
+            "outlets_violating",
+            "outlets_inspected",
+        ),
+        "holiday_patrols": ("civil_affairs", "holiday_patrol_rounds", "patrol_rounds", None),
+        "housing_activity_rooms": (
+            "housing_construction",
+            "housing_activity_room_rate",
+            "projects_compliant",
+            "projects_delivered",
+        ),
+    }
+    # listed after medical_rehab_items and before task_progress, as they were declared
+    assert list(SUBMISSION_TYPES)[-7:] == [*want, "task_progress"]
+    schedule = {(r["submission_type"], r["agency_code"]): r for r in schedule_rows()}
+    for code, (agency, indicator, numerator, denominator) in want.items():
+        s = SUBMISSION_TYPES[code]
+        assert (s.level, s.period, s.deadline_days, s.submitters) == (
+            "county",
+            "year",
+            15,
+            (agency,),
+        )
+        assert [(m.indicator_code, m.numerator, m.denominator) for m in s.measures] == [
+            (indicator, numerator, denominator)
+        ]
+        assert s.key_columns == ["org_unit_code", "year"]
+        assert "county code" in s.column("org_unit_code").aliases
+        row = schedule[(code, agency)]
+        assert (row["level_of_jurisdiction"], row["period_kind"], row["deadline_days"]) == (
+            "county",
+            "year",
+            15,
+        )
+    assert SUBMISSION_TYPES["minor_sales_inspections"].column("outlets_violating").unit_zh == "起"
+    assert (
+        SUBMISSION_TYPES["housing_activity_rooms"].name_zh == "新建住宅未成年人活动场所“三同步”情况"
+    )
 
 
 def test_no_type_specific_branch_in_python():

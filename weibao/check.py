@@ -8,7 +8,10 @@ Reads, without importing the registry (so a broken file is reported, not raised)
   reference/policy/;
 - indicators: each is fed by exactly one submission type, through a measure or an indicator the
   type lists under computed_in_sql (which must then appear in a model's SQL);
-- locales/*.yml: the same keys in every language, a word for every status.
+- locales/*.yml: the same keys in every language, a word for every status;
+- targets: the rules between columns (check_targets): bounds of `between`, the baseline of
+  `decrease_from_baseline` (an earlier year, a lower-is-better indicator), and the basis
+  (stated with a clause that gives the figure, derived with a note, demo with is_demo).
 
 Prints one line per problem: file | key | problem (Chinese / English) | fix. Exit 0 when all
 is well, 2 when a definition is broken. `weibao build` runs it first and refuses to build on a
@@ -300,6 +303,189 @@ def _check_quotes(
     return out
 
 
+# ---- targets: the rules between columns ------------------------------------------------
+
+BASES = ("stated", "derived", "demo")
+# Words that make a quoted clause state its figure (CONVENTIONS.md, "A figure's basis"), plus
+# the readings docs/catalog.md records as stated: 必须 and 全面落实 over a countable population,
+# and a frequency in words (一次). A clause with none of them and no digit states no figure.
+STATED_WORDS = ("每个", "每名", "全覆盖", "确保", "必须", "全面落实", "一次")
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def check_targets(project: Project) -> list[Problem]:
+    """What the seed's column tests cannot say: comparator and bounds, baseline, and basis.
+
+    - `between` needs target_value_high ≥ target_value; the other comparators have none;
+    - `decrease_from_baseline` ("明显下降") is a fall in percent (above 0, at most 100) from the
+      value in baseline_year, an earlier year, for a lower-is-better indicator; only it names a
+      baseline_year;
+    - basis `demo` if and only if is_demo is true; `derived` needs derivation_note and
+      derivation_note_en, and only it has one; `stated` needs a source_doc and a quoted clause
+      that gives a figure (a digit, or 每个 / 全覆盖 / 确保 …), else the figure is a reading.
+    """
+    path = project.reference / "targets.csv"
+    header, rows = project.table("targets")
+    if not rows or "comparator" not in header:
+        return []
+    directions = {
+        r["indicator_code"]: r.get("direction", "") for r in project.table("indicators")[1]
+    }
+    key_cols = ["indicator_code", "org_unit_code", "year"]
+    out: list[Problem] = []
+    for i, row in enumerate(rows):
+        label = _row_label(key_cols, row, i + 2)
+
+        def say(key: str, zh: str, en: str, fz: str, fe: str) -> None:
+            out.append(_problem(project, path, f"{label} {key}", zh, en, fz, fe))  # noqa: B023
+
+        comparator = row.get("comparator", "")
+        value, high = row.get("target_value", ""), row.get("target_value_high", "")
+        baseline = row.get("baseline_year", "")
+        if value and _number(value) is None:
+            say(
+                f"target_value={value}",
+                "目标值应为数字",
+                "target_value must be a number",
+                "只填数字,单位见指标定义",
+                "a number only, in the indicator's unit",
+            )
+        if comparator == "between":
+            if not high:
+                say(
+                    "target_value_high",
+                    "between 需要上限 target_value_high",
+                    "between needs an upper bound in target_value_high",
+                    "填写区间上限",
+                    "fill in the upper bound",
+                )
+            elif _number(high) is None or (
+                _number(value) is not None and _number(high) < _number(value)
+            ):
+                say(
+                    f"target_value_high={high}",
+                    "上限应为不小于 target_value 的数字",
+                    "the upper bound must be a number ≥ target_value",
+                    "改正上限,或交换上下限",
+                    "correct it, or swap the bounds",
+                )
+        elif high:
+            say(
+                f"target_value_high={high}",
+                f"只有 between 才有上限,{comparator} 不用",
+                f"only between has an upper bound, not {comparator}",
+                "清空 target_value_high",
+                "empty target_value_high",
+            )
+        if comparator == "decrease_from_baseline":
+            fall = _number(value)
+            if fall is not None and not 0 < fall <= 100:
+                say(
+                    f"target_value={value}",
+                    "较基期下降的幅度应为大于 0、不超过 100 的百分数",
+                    "a decrease from the baseline is a percentage above 0 and at most 100",
+                    "如 10 表示较基期下降至少 10%",
+                    "e.g. 10 for a fall of at least 10% from the baseline",
+                )
+            if not baseline:
+                say(
+                    "baseline_year",
+                    "decrease_from_baseline 需要基期年份 baseline_year",
+                    "decrease_from_baseline needs a baseline_year",
+                    "填写下降幅度所比较的年份,早于目标年份",
+                    "give the year the fall is measured from, before the target year",
+                )
+            elif (
+                not baseline.isdigit()
+                or not row.get("year", "").isdigit()
+                or (int(baseline) >= int(row["year"]))
+            ):
+                say(
+                    f"baseline_year={baseline}",
+                    "基期年份应早于目标年份",
+                    "the baseline year must be before the target year",
+                    "改为更早的年份",
+                    "use an earlier year",
+                )
+            direction = directions.get(row.get("indicator_code", ""), "")
+            if direction and direction != "lower_is_better":
+                say(
+                    "comparator=decrease_from_baseline",
+                    f"指标方向为 {direction},“较基期下降”只用于越低越好的指标",
+                    f"the indicator is {direction}; a decrease from baseline is for "
+                    "lower_is_better indicators",
+                    "改用 >= 等比较方式,或改正指标的 direction",
+                    "use >= or another comparator, or fix the indicator's direction",
+                )
+        elif baseline:
+            say(
+                f"baseline_year={baseline}",
+                "只有 decrease_from_baseline 才有基期年份",
+                "only decrease_from_baseline has a baseline_year",
+                "清空 baseline_year",
+                "empty baseline_year",
+            )
+        _check_basis(row, say)
+    return out
+
+
+def _check_basis(row: dict[str, str], say: Any) -> None:
+    basis, is_demo = row.get("basis", ""), row.get("is_demo", "")
+    if basis not in BASES:  # empty or unknown: the seed's own column tests report it
+        return
+    if (basis == "demo") != (is_demo == "true"):
+        say(
+            f"basis={basis}",
+            f"basis 为 {basis},is_demo 却为 {is_demo or '空'}",
+            f"basis is {basis} but is_demo is {is_demo or 'empty'}",
+            "示例目标填 basis=demo 且 is_demo=true;其他目标 is_demo=false",
+            "a demo target has basis=demo and is_demo=true; any other has is_demo=false",
+        )
+    notes = [n for n in ("derivation_note", "derivation_note_en") if row.get(n, "").strip()]
+    if basis == "derived" and len(notes) < 2:
+        missing = [n for n in ("derivation_note", "derivation_note_en") if n not in notes]
+        say(
+            "+".join(missing),
+            "推定目标须说明推定依据(中英文)",
+            "a derived target needs a derivation note, in Chinese and English",
+            "写明读的是哪句条款、为何得出这个数",
+            "say what was read and why it gives this figure",
+        )
+    elif basis != "derived" and notes:
+        say(
+            "derivation_note",
+            f"basis 为 {basis},不应有推定说明",
+            f"basis is {basis}; only a derived target has a derivation note",
+            "若数字是推定的,把 basis 改为 derived;否则清空说明",
+            "set basis to derived if the figure is a reading, else empty the note",
+        )
+    if basis == "stated":
+        clause = row.get("source_clause", "")
+        if not row.get("source_doc") or not clause.strip():
+            say(
+                "source_clause",
+                "文件明确的目标须有出处和原文",
+                "a stated target needs its document and quoted clause",
+                "填写 source_doc 和逐字引文",
+                "fill in source_doc and the verbatim clause",
+            )
+        elif not any(ch.isdigit() for ch in clause) and not any(w in clause for w in STATED_WORDS):
+            say(
+                "basis=stated",
+                "引文没有给出数字,也没有“每个、全覆盖、确保”等词,目标值是推定的",
+                "the quoted clause gives no figure (nor 每个, 全覆盖, 确保 …): the figure is a "
+                "reading",
+                "把 basis 改为 derived 并写明推定依据,或引用给出数字的条款",
+                "set basis to derived with a derivation note, or quote a clause with the figure",
+            )
+
+
 # ---- submission types and GX suites ----------------------------------------------------
 
 
@@ -570,6 +756,7 @@ def check_locales(project: Project) -> list[Problem]:
 def run_checks(root: Path = ROOT) -> list[Problem]:
     project = Project(root)
     problems = check_locales(project) + check_types(project) + check_reference_tables(project)
+    problems += check_targets(project)
     counts = Counter(p.line() for p in problems)
     return [p for p in problems if counts.pop(p.line(), 0)]  # each line once, in order
 

@@ -1271,21 +1271,12 @@ def _issue8_frame(county: str, year: int, seed: int, code: str) -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
-ISSUE8_SUBMITTERS = {
-    "minor_victim_cases": "public_security",
-    "poverty_dropouts": "education",
-    "child_labour_inspections": "human_resources",
-    "minor_sales_inspections": "market_regulation",
-    "holiday_patrols": "civil_affairs",
-    "housing_activity_rooms": "housing_construction",
-}
-
-
 def _issue8_county_year(county: str, year: int, seed: int) -> list[_Pending]:
+    # Each of these types has one submitter, read from its definition (expectations/<type>.yml).
     rng = _rng(seed, county, year, _S_ISSUE8_RECEIPT)
     end = datetime(year, 12, 31, tzinfo=UTC)
     return [
-        _pending(rng, end, code, ISSUE8_SUBMITTERS[code], county, str(year),
+        _pending(rng, end, code, SUBMISSION_TYPES[code].submitters[0], county, str(year),
                  _issue8_frame(county, year, seed, code))
         for code in ISSUE8_TYPES
     ]  # fmt: skip
