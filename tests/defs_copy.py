@@ -4,8 +4,9 @@
 store) into a temporary directory; `overlay` applies a fixture directory to it: a file replaces
 the file at the same path; `<name>.csv.append` adds its rows to `<name>.csv` (columns matched by
 name; a column the fixture does not give takes the value of the table's first row, so a fixture
-keeps working when a column is added to the table); any other `<file>.append` is appended as
-text; files under `submissions/` are left for the test to hand in.
+keeps working when a column is added to the table); `<name>.yml.merge` adds its keys to the
+sections of `<name>.yml` (so a fixture does not depend on which section comes last); any other
+`<file>.append` is appended as text; files under `submissions/` are left for the test to hand in.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import csv
 import shutil
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -41,6 +44,8 @@ def overlay(fixture: Path, dest: Path) -> None:
             continue
         if src.name.endswith(".csv.append"):
             _append_rows(src, dest / rel.parent / src.name.removesuffix(".append"))
+        elif src.name.endswith(".yml.merge"):
+            _merge_sections(src, dest / rel.parent / src.name.removesuffix(".merge"))
         elif src.name.endswith(".append"):
             target = dest / rel.parent / src.name.removesuffix(".append")
             with open(target, "a", encoding="utf-8") as fh:
@@ -65,3 +70,10 @@ def _append_rows(src: Path, table: Path) -> None:
         writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
         for row in rows:
             writer.writerow({c: row.get(c, first.get(c, "")) for c in header})
+
+
+def _merge_sections(src: Path, target: Path) -> None:
+    doc = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
+    for section, keys in (yaml.safe_load(src.read_text(encoding="utf-8")) or {}).items():
+        doc.setdefault(section, {}).update(keys)
+    target.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
