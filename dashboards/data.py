@@ -52,16 +52,34 @@ def _loader(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
     before it is cached (weibao.suppression): a small count of children, or a figure derived
     from one, never reaches a page, a chart, an export or the browser."""
 
-    def suppressed(*args: Any) -> pd.DataFrame:
-        return suppress_frame(fn(*args))
+    def load(db: DbKey, full: bool, *args: Any) -> pd.DataFrame:
+        # `full` (a statistician's view) is an argument, so it is part of the cache key: a
+        # leader's call can never be answered from a statistician's cached frame.
+        frame = fn(db, *args)
+        return (
+            frame.assign(suppressed=False, small_counts_shown=True)
+            if full
+            else suppress_frame(frame)
+        )
 
-    cached = st.cache_data(ttl=TTL, show_spinner=False)(functools.wraps(fn)(suppressed))
+    cached = st.cache_data(ttl=TTL, show_spinner=False)(functools.wraps(fn)(load))
 
     @functools.wraps(fn)
     def wrapper(*args: Any) -> pd.DataFrame:
-        return cached(_db_key(), *args)
+        return cached(_db_key(), sees_small_counts(), *args)
 
     return wrapper
+
+
+def sees_small_counts() -> bool:
+    """A signed-in statistician sees counts of children below 5 (DESIGN.md privacy); everyone
+    else, and the dashboard without sign-in, sees them suppressed. Decided per query from the
+    session's user, so a page cannot ask for more than its user may see."""
+    from weibao.access import sees_small_counts as allowed
+    from weibao.settings import settings
+
+    actor = st.session_state.get("actor")
+    return settings().sign_in_required and actor is not None and allowed(actor)
 
 
 _ANCESTORS = """
@@ -152,7 +170,12 @@ def child_values(db: DbKey, org_unit_code: str, indicator_code: str, year: int) 
     """
     # Sorted after suppression: sorted before, the place of a "<5" row among the others
     # would tell its value.
-    frame = suppress_frame(_query(db, sql, [indicator_code, year, org_unit_code]))
+    frame = _query(db, sql, [indicator_code, year, org_unit_code])
+    frame = (
+        frame.assign(suppressed=False, small_counts_shown=True)
+        if sees_small_counts()
+        else suppress_frame(frame)
+    )
     order = frame.sort_values(["value", "org_unit_code"], na_position="first").index
     return frame.loc[order].reset_index(drop=True)
 

@@ -123,6 +123,12 @@ def _pick(widget_key: str) -> None:
         st.session_state[widget_key] = None
 
 
+def allowed(code: str) -> bool:
+    """Whether the signed-in user may read this unit (its jurisdiction and below)."""
+    actor = st.session_state.get("actor")
+    return actor is None or not actor.jurisdiction or str(code).startswith(actor.jurisdiction)
+
+
 def jurisdiction_picker(lg: str) -> None:
     """Never one list of every unit: the path up (buttons), a search by name or code (at most
     SEARCH_LIMIT matches, each with its path) and the units one level below."""
@@ -137,7 +143,7 @@ def jurisdiction_picker(lg: str) -> None:
                 name,
                 key=f"path_{code}",
                 type="secondary" if last else "tertiary",
-                disabled=last,
+                disabled=last or not allowed(code),
                 icon=":material/chevron_right:" if i else ":material/location_on:",
                 on_click=set_state,
                 args=("org_unit_code", code),
@@ -147,6 +153,7 @@ def jurisdiction_picker(lg: str) -> None:
     ).strip()
     if text:
         hits = data.search_units(text, SEARCH_LIMIT + 1)
+        hits = hits[[allowed(c) for c in hits["org_unit_code"]]]
         if hits.empty:
             st.caption(t("unit_search_none", lg, text=text))
             return

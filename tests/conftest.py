@@ -17,6 +17,11 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from weibao import demo
 from weibao.build import build
 
+# The page tests run the dashboard without sign-in (it then acts as the local statistician, as
+# the CLI does); the tests of sign-in and roles (test_people_pages.py, the browser test's
+# sign-in) switch it on for themselves.
+os.environ.setdefault("WEIBAO_SIGN_IN_REQUIRED", "false")
+
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -126,3 +126,25 @@ def test_replies_with_personal_data_are_refused(people, text):
         cases.reply(mz, case.case_id, "已选聘", "2027-01-01", note=text)
     assert "个人信息" in exc.value.message_zh
     assert cases.get(case.case_id, people).state == "open"  # nothing was saved
+
+
+def test_the_brief_lists_open_and_overdue_cases(people, published_warehouse):
+    import io
+
+    import openpyxl
+
+    from weibao.brief import brief_xlsx
+    from weibao.brief.content import case_rows, load
+
+    office = actor("zhang", "statistician")
+    mz = actor("tx_mz", "agency", unit="civil_affairs")
+    late = cases.open_case(office, ITEM, "2020-01-31", "限期整改")  # already past due
+    done = cases.open_case(office, {**ITEM, "item_id": "x|330483|2022"}, "2030-01-01", "整改")
+    cases.reply(mz, done.case_id, "已整改", "2029-01-01")
+    cases.verify(office, done.case_id, close=True)
+    rows = case_rows(load(published_warehouse, "330483", 2022))
+    assert [(r["case_id"], r["status"]) for r in rows] == [(late.case_id, "overdue")]
+    wb = openpyxl.load_workbook(io.BytesIO(brief_xlsx(published_warehouse, "330483", 2022)))
+    cells = [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value]
+    assert "挂牌督办" in cells and late.case_id in cells and "逾期未反馈" in cells
+    assert done.case_id not in cells  # closed: not listed

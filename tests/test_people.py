@@ -371,3 +371,19 @@ def test_users_cli_reads_the_password_from_stdin_never_argv(people):
         users.load_credentials(people)["credentials"]["usernames"]["wang"]["password"],
     )
     assert audit.verify(people).ok
+
+
+def test_demo_creates_one_user_per_role_with_passwords_printed_once(people, capsys):
+    from weibao.cli import _demo_users
+
+    _demo_users("330483")
+    printed = capsys.readouterr().out
+    lines = [ln.split() for ln in printed.splitlines() if ln.startswith("  demo_")]
+    assert sorted(r for _, r, _, _ in lines) == sorted(users.ROLES)
+    for name, role, juris, password in lines:
+        user = users.sign_in(name, password)  # the printed password works
+        assert (user.role, user.jurisdiction, user.must_change_password) == (role, juris, True)
+    assert users.get("demo_agency").unit == "civil_affairs"
+    _demo_users("330483")  # again: nothing new, nothing printed, passwords unchanged
+    assert capsys.readouterr().out == ""
+    assert users.sign_in(lines[0][0], lines[0][3]).name == lines[0][0]

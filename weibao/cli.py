@@ -96,10 +96,42 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     n = demo.generate(jurisdictions=jurisdictions, progress=_progress)
     _progress(f"    {n} 份新的示例报送 / new demo submissions written")
+    _demo_users(args.jurisdiction or (jurisdictions[0] if jurisdictions else "330483"))
     code = cmd_build(args)
     if code or args.no_serve:
         return code
     return cmd_serve(args)
+
+
+def _demo_users(jurisdiction: str) -> None:
+    """One user per role for the tour (示例账号), with random passwords printed this once; users
+    that already exist keep their passwords (weibao users reset NAME gives a new one)."""
+    from weibao import users
+
+    actor = _actor(argparse.Namespace())
+    made = []
+    for role in users.ROLES:
+        name = f"demo_{role}"
+        try:
+            users.get(name)
+            continue
+        except WeibaoError:
+            pass
+        password = users.random_password()
+        users.add(
+            name,
+            password,
+            role=role,
+            jurisdiction=jurisdiction,
+            unit="civil_affairs" if role == "agency" else "",
+            by=actor.name,
+            by_role=actor.role,
+        )
+        made.append((name, role, password))
+    if made:
+        print("示例账号(密码只显示这一次,首次登录须修改)/ demo users (passwords shown once):")
+        for name, role, password in made:
+            print(f"  {name:<18} {role:<13} {jurisdiction}  {password}")
 
 
 def cmd_committee(args: argparse.Namespace) -> int:
@@ -161,6 +193,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from weibao.settings import settings
 
     published = warehouse_path(args.warehouse)
+    if not settings().sign_in_required and args.host not in ("127.0.0.1", "localhost", "::1"):
+        raise WeibaoError(
+            f"未开启登录(sign_in_required = false)时不能在 {args.host} 上提供看板",
+            f"without sign-in (sign_in_required = false) the dashboard is not served on {args.host}",
+            "在 weibao.toml 中设 sign_in_required = true,或只在 127.0.0.1 上运行",
+        )
     if _engine(args) != "duckdb":
         if not engines.get().available():
             raise _no_publication(engines.get().describe(), file=False)

@@ -332,7 +332,10 @@ def suppress(n: Any, counts_children: bool) -> str:
 
 def is_suppressed(value_row: Mapping[str, Any], indicator: Mapping[str, Any]) -> bool:
     """True if a rate would reveal a small count of children (numerator or denominator < 5):
-    the row says so (weibao.suppression cleared its figures), or its counts do."""
+    the row says so (weibao.suppression cleared its figures), or its counts do. A row the
+    data layer loaded for a signed-in statistician (`small_counts_shown`) is shown as it is."""
+    if bool(_get(value_row, "small_counts_shown", False)):
+        return False
     if bool(_get(value_row, "suppressed", False)):
         return True
     if not bool(_get(indicator, "counts_children", False)):

@@ -122,6 +122,8 @@ def password_problems(password: str, name: str = "") -> list[str]:
         )
     if name and name.lower() in password.lower():
         problems.append("不能包含用户名 / must not contain the user name")
+    if password != password.strip():  # the sign-in form strips what is typed
+        problems.append("首尾不能有空格 / no spaces at the start or end")
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         problems.append(f"不超过 {MAX_PASSWORD_BYTES} 字节 / at most {MAX_PASSWORD_BYTES} bytes")
     return problems

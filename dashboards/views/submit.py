@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 import ui
 
+from weibao.errors import WeibaoError
 from weibao.i18n import agency_name, fmt_date, submission_badge, submission_status, t
 from weibao.submission_types import SUBMISSION_TYPES
 
@@ -38,7 +39,17 @@ def jurisdictions(code: str) -> dict[str, str]:
     own = stype.jurisdiction_rows or "org_unit_code" not in [c.name for c in stype.columns]
     if own and found["level"] != "county":
         names = {str(found["org_unit_code"]): str(found["org_unit_name"]), **names}
+    actor = st.session_state.get("actor")
+    if actor is not None and actor.role == "agency":  # its own jurisdiction only
+        names = {actor.jurisdiction: ui.unit_name(actor.jurisdiction)}
     return names
+
+
+def allowed_types(actor: Any) -> list[str]:
+    """The types the user may hand in: an agency those its unit submits; the others all."""
+    if actor is not None and actor.role == "agency":
+        return [c for c, s in SUBMISSION_TYPES.items() if actor.unit in s.submitters]
+    return list(SUBMISSION_TYPES)
 
 
 def periods(code: str, today: dt.date) -> tuple[list[str], int]:
@@ -60,16 +71,20 @@ def periods(code: str, today: dt.date) -> tuple[list[str], int]:
 def choices(lang: str) -> dict[str, str]:
     """Submission type, agency, jurisdiction and period: the parameters of intake.submit."""
     types = SUBMISSION_TYPES
+    actor = st.session_state.get("actor")
     left, mid = st.columns(2)
     code = left.selectbox(
         t("submission_type", lang),
-        list(types),
+        allowed_types(actor),
         key="submit_type",
         format_func=lambda c: types[c].name_zh if lang == "zh" else types[c].name_en,
     )
+    units = list(types[code].submitters)
+    if actor is not None and actor.role == "agency":  # the page offers only its own unit;
+        units = [actor.unit]  # weibao.intake refuses any other, whatever the page sends
     agency = mid.selectbox(
         t("submit_agency", lang),
-        list(types[code].submitters),
+        units,
         key="submit_agency",
         format_func=lambda a: agency_name(a, lang),
     )
@@ -117,7 +132,11 @@ def send(content: bytes, filename: str, params: dict[str, str], token: Any, lang
     try:
         from weibao.intake import submit
 
-        receipt = submit(content, filename, **params)
+        receipt = submit(content, filename, **params, actor=st.session_state.get("actor"))
+    except WeibaoError as exc:  # not this user's unit or jurisdiction
+        st.session_state.pop(RESULT, None)
+        st.error(exc.message_zh if lang == "zh" else exc.message_en, icon=":material/block:")
+        return
     except Exception as exc:  # noqa: BLE001 - the clerk gets words, never a traceback
         st.session_state.pop(RESULT, None)
         st.error(

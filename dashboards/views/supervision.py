@@ -21,6 +21,7 @@ from weibao.i18n import (
     status,
     t,
     task_status,
+    word,
 )
 
 
@@ -73,7 +74,39 @@ def derivation(r: pd.Series, lang: str) -> str:
 
 
 def item_table(items: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    return pd.DataFrame([item_row(r, names, lang) for _, r in items.iterrows()])
+    table = pd.DataFrame([item_row(r, names, lang) for _, r in items.iterrows()])
+    states = case_states()
+    table.insert(
+        4,
+        t("cases", lang),
+        [word("case_statuses", states[i], lang) if i in states else "" for i in items["item_id"]],
+    )
+    return table
+
+
+def case_states() -> dict[str, str]:
+    """The 督办 state of each item with a case (the latest case of the item)."""
+    from weibao import cases
+
+    return {c.item.get("item_id"): c.status() for c in cases.load().values()}
+
+
+def cases_left_the_list(items: pd.DataFrame, lang: str) -> None:
+    """A 督办单 stays open until it is verified and closed, even when its item is no longer
+    lagging: say so, under the list."""
+    from weibao import cases
+
+    here = set(items["item_id"])
+    gone = [
+        c
+        for c in cases.load().values()
+        if c.state != "closed"
+        and c.item.get("item_id") not in here
+        and c.item.get("year") == year
+        and str(c.item.get("org_unit_code", "")).startswith(ui.org())
+    ]
+    for c in gone:
+        st.info(t("case_target_met", lang, case_id=c.case_id), icon=":material/flag:")
 
 
 def filtered(items: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
@@ -169,6 +202,7 @@ above_county = data.ancestors(ui.org())["level"].iloc[-1] in ("province", "city"
 items = data.supervision_items(juris, ui.org(), year, above_county)
 if above_county:
     groups(items, lang)
+cases_left_the_list(items, lang)
 if items.empty:
     if not above_county:
         st.success(t("supervision_none", lang), icon=":material/task_alt:")

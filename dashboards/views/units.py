@@ -17,6 +17,7 @@ from weibao.i18n import (
     submission_badge,
     t,
     task_status,
+    word,
 )
 
 SCORE_COLUMNS = {
@@ -113,6 +114,25 @@ def unit_block(unit: pd.Series, led: pd.DataFrame, tasks: pd.DataFrame, subs, la
         task_table(tasks[tasks["member_unit_id"] == unit["member_unit_id"]], lang)
         st.markdown(f"**{t('reporting_record', lang)}**")
         reporting_line(str(unit["agency_code"]), subs, lang)
+        case_line(str(unit["member_unit_id"]), lang)
+
+
+def case_line(member_unit_id: str, lang: str) -> None:
+    """The unit's 督办单 by state (open, overdue, replied, returned, closed)."""
+    from weibao import cases
+
+    mine = [c for c in cases.load().values() if member_unit_id in _ids(c)]
+    if not mine:
+        return
+    counts: dict[str, int] = {}
+    for c in mine:
+        counts[c.status()] = counts.get(c.status(), 0) + 1
+    words = [f"{word('case_statuses', s, lang)} {n}" for s, n in counts.items()]
+    st.markdown(f"**{t('cases', lang)}** " + " · ".join(words))
+
+
+def _ids(case) -> list[str]:
+    return str(case.item.get("responsible_member_units") or "").split(";")
 
 
 lang, year = ui.lang(), ui.year()

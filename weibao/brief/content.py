@@ -311,3 +311,32 @@ def overdue_rows(b: Brief) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def case_rows(b: Brief) -> list[dict[str, Any]]:
+    """督办单 of the area not yet closed (open, overdue, replied, returned), overdue first."""
+    if "case_rows" in b.cache:
+        return b.cache["case_rows"]
+    from weibao import cases
+    from weibao.i18n import word
+
+    out = []
+    for c in cases.load().values():
+        code = str(c.item.get("org_unit_code") or "")
+        if c.state == "closed" or not code.startswith(b.code):
+            continue
+        state = c.status()
+        out.append(
+            {
+                "case_id": c.case_id,
+                "status": state,
+                "status_text": word("case_statuses", state, b.lang) or state,
+                "due": fmt_date(pd.Timestamp(c.due).date(), b.lang),
+                "owners": str(c.item.get("responsible_units_zh") or ""),
+                "item": str(c.item.get("indicator_code") or c.item.get("task_id") or ""),
+                "instruction": c.instruction,
+            }
+        )
+    order = {"overdue": 0, "returned": 1, "open": 2, "replied": 3}
+    b.cache["case_rows"] = sorted(out, key=lambda r: (order.get(r["status"], 9), r["due"]))
+    return b.cache["case_rows"]

@@ -20,6 +20,7 @@ from weibao.brief import charts
 from weibao.brief.content import (
     REPORTING_STATUSES,
     Brief,
+    case_rows,
     clear_unit_count,
     indicator_rows,
     lagging_units,
@@ -326,6 +327,21 @@ def supervision_section(b: Brief) -> str:
     return f"<section><h2>{e(t('brief_supervision_heading', lg))}</h2>{body}</section>"
 
 
+def cases_section(b: Brief) -> str:
+    """Open and overdue 督办单 of the area (none: no section)."""
+    lg = b.lang
+    cases = case_rows(b)
+    if not cases:
+        return ""
+    rows = [
+        [e(c["case_id"]), e(c["status_text"]), e(c["due"]), e(c["owners"]), e(c["instruction"])]
+        for c in cases
+    ]
+    heads = [t(k, lg) for k in ("case_id", "status", "case_due", "brief_owner", "case_instruction")]
+    body = table(heads, rows, [12, 12, 14, 22, 40])
+    return f"<section><h2>{e(t('cases', lg))}</h2>{body}</section>"
+
+
 def brief_html(b: Brief, chart_png: bytes) -> str:
     lang = "zh-CN" if b.lang == "zh" else "en"
     return f"""<!doctype html>
@@ -338,6 +354,7 @@ def brief_html(b: Brief, chart_png: bytes) -> str:
 {units_section(b)}
 {reporting_section(b)}
 {supervision_section(b)}
+{cases_section(b)}
 </body></html>"""
 
 

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from weibao.brief.content import (
     REPORTING_STATUSES,
     Brief,
+    case_rows,
     domain_rows,
     indicator_rows,
     overdue_rows,
@@ -213,6 +214,16 @@ def _sheet_supervision(ws: Worksheet, b: Brief) -> None:
     end = _table(ws, top, heads, rows, widths)
     ws.freeze_panes = ws.cell(top + 1, 1)
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(heads))}{max(end - 1, top)}"
+    cases = case_rows(b)
+    if cases:  # open and overdue 督办单 under the list
+        ws.cell(end + 1, 1, t("cases", lg)).font = Font(bold=True, size=12)
+        heads = [t(k, lg) for k in ("case_id", "status", "case_due", "brief_owner", "brief_item")]
+        heads.append(t("case_instruction", lg))
+        rows = [
+            [c["case_id"], c["status_text"], c["due"], c["owners"], c["item"], c["instruction"]]
+            for c in cases
+        ]
+        _table(ws, end + 2, heads, rows, [14, 14, 16, 30, 30, 46])
 
 
 def _sheet_reporting(ws: Worksheet, b: Brief) -> None:
