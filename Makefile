@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 demo: install system
 	$(BIN)/weibao demo
 
-test: install system
+test: install system lint
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
@@ -26,9 +26,9 @@ $(VENV)/.installed: pyproject.toml
 # PostgreSQL (initdb, pg_ctl) for the engine tests, which start a throwaway cluster on loopback.
 system:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk' \
-		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig postgresql >/dev/null; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig postgresql openjdk-17-jre-headless >/dev/null; \
 	fi
 
 build: install
@@ -37,8 +37,11 @@ build: install
 serve: install
 	$(BIN)/weibao serve
 
+# ruff for Python; sqlfluff for portable SQL in models/ (.sqlfluff: cast() not ::, no quoted
+# identifiers … so the same models run on DuckDB, PostgreSQL and Spark).
 lint: install
 	$(BIN)/ruff check weibao dashboards tests && $(BIN)/ruff format --check weibao dashboards tests
+	$(BIN)/sqlfluff lint models --disable-progress-bar --nocolor
 
 clean:
 	rm -rf target warehouse/.build-*.duckdb

@@ -9,16 +9,15 @@ Skipped where PostgreSQL is not installed (`make test` installs it).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import time
-from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from engine_checks import checksum, difference
 
 from weibao.engines import pgcluster
 
@@ -92,24 +91,6 @@ def _pg_rows(sql: str) -> list[tuple]:
         con.close()
 
 
-def _canonical(value: object) -> str:
-    """One spelling per value, whichever driver returned it: numbers to 2 decimals."""
-    if value is None:
-        return "∅"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float | Decimal):
-        return str(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-def _checksum(rows: list[tuple]) -> str:
-    lines = sorted("\x1f".join(_canonical(v) for v in row) for row in rows)
-    return hashlib.sha256("\x1e".join(lines).encode()).hexdigest()
-
-
 def test_every_published_mart_equals_duckdb(builds) -> None:
     duck_path, _ = builds
     con = duckdb.connect(str(duck_path), read_only=True)
@@ -142,16 +123,11 @@ def test_every_published_mart_equals_duckdb(builds) -> None:
             on_duck = con.execute(select.format("main")).fetchall()
             on_pg = _pg_rows(select.format("weibao"))
             assert len(on_pg) == len(on_duck), table
-            if _checksum(on_pg) != _checksum(on_duck):
-                only_duck = {tuple(map(_canonical, r)) for r in on_duck} - {
-                    tuple(map(_canonical, r)) for r in on_pg
-                }
-                only_pg = {tuple(map(_canonical, r)) for r in on_pg} - {
-                    tuple(map(_canonical, r)) for r in on_duck
-                }
+            if checksum(on_pg) != checksum(on_duck):
+                only_duck, only_pg = difference(on_duck, on_pg)
                 pytest.fail(
-                    f"{table} differs ({columns}): DuckDB only {sorted(only_duck)[:3]}, "
-                    f"PostgreSQL only {sorted(only_pg)[:3]}"
+                    f"{table} differs ({columns}): DuckDB only {only_duck}, "
+                    f"PostgreSQL only {only_pg}"
                 )
     finally:
         con.close()

@@ -22,11 +22,18 @@ def _progress(msg: str) -> None:
     sys.stderr.flush()
 
 
-def _engine(args: argparse.Namespace) -> str:
+def _engine(args: argparse.Namespace, read: bool = False) -> str:
     """--engine, else WEIBAO_ENGINE; exported so dbt, the dashboard and the brief agree."""
     from weibao import engines
 
     name = engines.engine_name(getattr(args, "engine", None))
+    if read and name == "spark":
+        raise WeibaoError(
+            "仪表板和简报读取 DuckDB 或 PostgreSQL;Spark 上的发布供省级或国家平台的 BI 工具读取",
+            "the dashboard and the brief read DuckDB or PostgreSQL; a Spark publication is for "
+            "the BI tools of a provincial or national platform",
+            "用 --engine duckdb 或 --engine postgres(见 README 的 On Spark 一节)",
+        )
     os.environ["WEIBAO_ENGINE"] = name
     return name
 
@@ -199,7 +206,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"without sign-in (sign_in_required = false) the dashboard is not served on {args.host}",
             "在 weibao.toml 中设 sign_in_required = true,或只在 127.0.0.1 上运行",
         )
-    if _engine(args) != "duckdb":
+    if _engine(args, read=True) != "duckdb":
         if not engines.get().available():
             raise _no_publication(engines.get().describe(), file=False)
     elif not published.exists():
@@ -360,7 +367,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     from weibao import engines
 
     published = warehouse_path(args.warehouse)
-    if _engine(args) != "duckdb":
+    if _engine(args, read=True) != "duckdb":
         if not engines.get().available():
             raise _no_publication(engines.get().describe(), file=False)
     elif not published.is_file():
@@ -535,7 +542,9 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def with_warehouse(sp: argparse.ArgumentParser) -> None:
+    def with_warehouse(
+        sp: argparse.ArgumentParser, engines: tuple[str, ...] = ("duckdb", "postgres")
+    ) -> None:
         sp.add_argument(
             "--warehouse",
             metavar="PATH",
@@ -544,9 +553,10 @@ def parser() -> argparse.ArgumentParser:
         )
         sp.add_argument(
             "--engine",
-            choices=["duckdb", "postgres"],
+            choices=list(engines),
             help="数据库引擎 / engine (默认 default: duckdb, 或 or $WEIBAO_ENGINE); "
-            "postgres 由 PG* 环境变量连接 / connects with the PG* variables",
+            "postgres 由 PG* 环境变量连接 / connects with the PG* variables"
+            + ("; spark 在本进程内运行 / runs in this process" if "spark" in engines else ""),
         )
 
     def with_as(sp: argparse.ArgumentParser) -> None:
@@ -579,7 +589,7 @@ def parser() -> argparse.ArgumentParser:
         " Loads accepted submissions, runs dbt build, publishes only if "
         "every error-severity test passes.",
     )
-    with_warehouse(b)
+    with_warehouse(b, ("duckdb", "postgres", "spark"))
     b.set_defaults(func=cmd_build)
 
     d = sub.add_parser(

@@ -22,7 +22,7 @@ from types import ModuleType
 
 from weibao.errors import WeibaoError
 
-ENGINES = ("duckdb", "postgres")
+ENGINES = ("duckdb", "postgres", "spark")
 
 
 class EngineError(RuntimeError):
@@ -47,6 +47,10 @@ def get(override: str | None = None) -> ModuleType:
         from weibao.engines import postgres
 
         return postgres
+    if name == "spark":
+        from weibao.engines import spark
+
+        return spark
     from weibao.engines import duckdb
 
     return duckdb

@@ -137,10 +137,12 @@ ratios as (
 
     select
         growth.*,
-        case progress_method
+        -- Classified as shown (4 decimals): in floating point an unchanged value gave a ratio of
+        -- 0 on DuckDB and -1e-17 on Spark, limited_progress on one and deteriorating on the other.
+        cast(round(cast(case progress_method
             when 'growth_rate' then cagr_observed / nullif(cagr_required, 0)
             when 'linear' then change_observed / nullif(change_required, 0)
-        end as ratio,
+        end as decimal(18, 4)), 4) as decimal(18, 4)) as ratio,
         case progress_method
             when 'growth_rate' then cagr_required
             when 'linear' then change_required
@@ -164,7 +166,7 @@ classified as (
         target_value,
         cast(round(cast(cagr_observed as decimal(18, 6)), 6) as decimal(18, 6)) as cagr_observed,
         cast(round(cast(cagr_required as decimal(18, 6)), 6) as decimal(18, 6)) as cagr_required,
-        cast(round(cast(ratio as decimal(18, 4)), 4) as decimal(18, 4)) as progress_ratio,
+        ratio as progress_ratio,
         progress_method,
         case
             when value is null then 'no_data'
