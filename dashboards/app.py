@@ -15,7 +15,6 @@ if str(HERE) not in sys.path:  # pages import data/ui/charts as top-level module
 
 import auth  # noqa: E402
 import data  # noqa: E402
-import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 import ui  # noqa: E402
 
@@ -92,8 +91,10 @@ def _own_jurisdiction() -> None:
         st.session_state["org_unit_code"] = actor.jurisdiction
 
 
-_own_jurisdiction()
-try:
+# The page's one error boundary: a half-built or older warehouse, a damaged store or a bug
+# shows a short message in words; the details go to the server log, not to the browser.
+with ui.error_boundary(page.url_path or "overview"):
+    _own_jurisdiction()
     with st.sidebar:
         ui.context_selectors()
     _own_jurisdiction()  # the selectors' callbacks ran before this run; checked again
@@ -108,7 +109,3 @@ try:
             where.badge(t("demo_badge", lang), icon=ui.DEMO_ICON, color="orange")
         st.sidebar.caption(t("demo_note", lang))
     page.run()
-except (duckdb.Error, data.WarehouseMissing) as exc:
-    # A half-built or older warehouse: say so in words, not a traceback.
-    st.error(t("warehouse_error", lang, path=data.warehouse_file()), icon=":material/database:")
-    st.caption(f"{type(exc).__name__}: {exc}")

@@ -295,7 +295,7 @@ def recent_submissions(
         & (m["agency_code"] == agency_code)
         & (m["jurisdiction_code"] == jurisdiction_code)
     ]
-    return m.sort_values(["received_at", "submission_id"], ascending=False).head(n)
+    return m.assign(seq=m.seq.astype(int)).sort_values("seq", ascending=False).head(n)
 
 
 # ---- issue 4: units, supervision list, six protections, work plan ----------------------

@@ -7,10 +7,15 @@ when pages switch and lets the Regions page drill down by setting the canonical 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import data
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +28,7 @@ from weibao.i18n import (
     t,
     target_basis,
 )
+from weibao.paths import ROOT
 
 # The default jurisdiction is data: the first committee of committees.csv (data.default_org()).
 DEFAULTS: dict[str, Any] = {"lang": "zh", "year": 2022}
@@ -45,6 +51,42 @@ def _from_url(key: str, raw: str) -> Any:
     return raw.strip() or None
 
 
+LOG = logging.getLogger("weibao.dashboard")
+ERROR_LOG = ROOT / "target" / "logs" / "dashboard-error.log"
+
+
+@contextmanager
+def error_boundary(page: str) -> Iterator[None]:
+    """Around one page run: a failure shows a short Chinese message with a reference and
+    writes the traceback to the server log (and target/logs/dashboard-error.log), never to
+    the browser. Streamlit's own stop/rerun signals are BaseExceptions and pass through."""
+    try:
+        yield
+    except (duckdb.Error, data.WarehouseMissing):
+        _log(page)
+        st.error(
+            t("warehouse_error", lang(), path=data.warehouse_file()), icon=":material/database:"
+        )
+    except Exception:  # noqa: BLE001 - the page's one boundary
+        ref = _log(page)
+        st.error(t("page_error", lang(), ref=ref), icon=":material/error:")
+
+
+def _log(page: str) -> str:
+    ref = secrets.token_hex(4)
+    LOG.exception("page %s failed (ref %s)", page, ref)
+    try:
+        import traceback
+
+        ERROR_LOG.parent.mkdir(parents=True, exist_ok=True)
+        with open(ERROR_LOG, "a", encoding="utf-8") as fh:
+            stamp = datetime.now().isoformat(timespec="seconds")
+            fh.write(f"--- {stamp} page={page} ref={ref}\n{traceback.format_exc()}\n")
+    except OSError:
+        pass  # the server log above has it
+    return ref
+
+
 def init_state() -> None:
     if not st.session_state.get("_url_read"):
         st.session_state["_url_read"] = True
@@ -54,8 +96,6 @@ def init_state() -> None:
                 st.session_state[key] = value
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
-    if "org_unit_code" not in st.session_state and data.available():
-        st.session_state["org_unit_code"] = data.default_org()
 
 
 def write_url() -> None:
@@ -105,6 +145,10 @@ def language_toggle() -> None:
 def context_selectors() -> None:
     """Jurisdiction (its path, a search by name or code, the units below) and year."""
     lg = lang()
+    # Read here, inside the page's error boundary (app.py), not in init_state: a damaged
+    # warehouse must give the boundary's message, not a traceback before it.
+    if "org_unit_code" not in st.session_state:
+        st.session_state["org_unit_code"] = data.default_org()
     if data.ancestors(org()).empty:  # an unknown code in a link: back to the default
         st.session_state["org_unit_code"] = data.default_org()
     jurisdiction_picker(lg)

@@ -166,8 +166,10 @@ def test_submissions_lists_accepted_and_rejected_with_their_files(store_dir):
     ok = weibao(
         "submit", CORPUS / "cd_utf8_bom.csv", *DIRECTORS, "--format", "json", store=store_dir
     )
+    # A file rejected for a reason other than personal data stays in quarantine for the
+    # retention period (one refused for personal data is not kept at all: issue 11).
     bad = weibao(
-        "submit", CORPUS / "cd_personal_mobile.csv", *DIRECTORS, "--format", "json", store=store_dir
+        "submit", CORPUS / "cd_not_a_number.csv", *DIRECTORS, "--format", "json", store=store_dir
     )
     assert (ok.returncode, bad.returncode) == (0, 2)
     ok_id, bad_id = json.loads(ok.stdout)["submission_id"], json.loads(bad.stdout)["submission_id"]
@@ -192,8 +194,7 @@ def test_submissions_lists_accepted_and_rejected_with_their_files(store_dir):
     assert listed[bad_id]["status"] == "rejected"
     assert Path(listed[bad_id]["path"]).parent == store_dir / "quarantine" / bad_id
     assert (
-        Path(listed[bad_id]["path"]).read_bytes()
-        == (CORPUS / "cd_personal_mobile.csv").read_bytes()
+        Path(listed[bad_id]["path"]).read_bytes() == (CORPUS / "cd_not_a_number.csv").read_bytes()
     )
 
     only = weibao("submissions", "--type", "staff_checks", "--format", "json", store=store_dir)

@@ -145,9 +145,21 @@ def test_rejected_file_goes_to_quarantine_only(corpus, case):
     assert out.new_files == set(), "a rejected file reached the accepted area"
     assert row["status"] == "rejected" and row["stored_path"] == ""
     folder = out.root / "quarantine" / r.submission_id
-    original = out.root / row["original_path"]
-    assert original.parent == folder
-    assert original.read_bytes() == (CORPUS / "files" / case.file).read_bytes()
+    sent = (CORPUS / "files" / case.file).read_bytes()
+    if any(i.code == "E_PERSONAL_DATA" for i in r.issues):
+        # Issue 11, privacy 1: the file is not kept, only its hash, size and the receipt.
+        assert row["original_path"] == ""
+        assert sorted(p.name for p in folder.iterdir()) == ["discarded.json", "receipt.json"]
+        discarded = json.loads((folder / "discarded.json").read_text(encoding="utf-8"))
+        assert discarded == {
+            "sha256": hashlib.sha256(sent).hexdigest(),
+            "bytes": len(sent),
+            "reason": "personal_data",
+        }
+    else:
+        original = out.root / row["original_path"]
+        assert original.parent == folder
+        assert original.read_bytes() == sent
     kept = json.loads((folder / "receipt.json").read_text(encoding="utf-8"))
     assert kept["status"] == "rejected"
     assert [i["code"] for i in kept["issues"]] == [i.code for i in r.issues]

@@ -90,14 +90,10 @@ def _check_store(root: Path, ks: list[int]) -> None:
         stored = pd.read_csv(root / row.stored_path, dtype=str)
         assert stored.org_unit_code.tolist() == _villages()
         assert stored.child_director_count.astype(int).tolist() == _variant(k)  # not mixed
-    # One key: each line supersedes the latest submission, in the build's order (received_at,
-    # then submission_id), among the lines appended before it. A line that missed one of
-    # those (a read outside the lock) would point further back.
-    seen: list[tuple[str, str]] = []
-    for row in manifest.itertuples():
-        earlier = [s for s in seen if s < (row.received_at, row.submission_id)]
-        assert row.supersedes == (max(earlier)[1] if earlier else "")
-        seen.append((row.received_at, row.submission_id))
+    # One key: each line supersedes the line appended just before it (arrival order). A
+    # line that missed one (a read outside the lock) would point further back, or fork.
+    ids = manifest.sort_values("seq", key=lambda s: s.astype(int)).submission_id.tolist()
+    assert manifest.supersedes.tolist() == [""] + ids[:-1]
     assert not list(root.rglob(".tmp-*"))
 
 
@@ -367,10 +363,11 @@ def test_resubmission_changes_the_indicator_and_a_rejected_one_does_not(
     assert (root / after.loc[receipt.submission_id, "original_path"]).read_bytes() == data
 
 
-def test_supersedes_follows_the_builds_order_not_the_append_order(tmp_path):
-    """A slow validation can append a file after one that was received later. The manifest
-    must then agree with the build (latest by received_at): the late line supersedes only
-    what was received before it, and the later-received file stays the one in use."""
+def test_supersedes_and_latest_follow_arrival_in_the_store(tmp_path):
+    """A slow validation can append a file after one that was received later. "Latest" is
+    the order in which files arrived in the store (their manifest line, written under the
+    lock), so every line supersedes the line before it for its key: one chain, no fork, and
+    the build uses the last one appended (issue 11)."""
     frame = pd.DataFrame({"org_unit_code": _villages(), "year": 2024, "child_director_count": 1})
     t = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
 
@@ -390,8 +387,45 @@ def test_supersedes_follows_the_builds_order_not_the_append_order(tmp_path):
     a = accept(0, b"a")
     c = accept(20, b"c")  # received at 09:20, validated quickly
     b = accept(10, b"b")  # received at 09:10, appended last
-    assert (a.supersedes, c.supersedes, b.supersedes) == ("", a.submission_id, a.submission_id)
+    assert (a.supersedes, c.supersedes, b.supersedes) == ("", a.submission_id, c.submission_id)
     assert (
         store._latest_accepted(tmp_path, "child_directors", "civil_affairs", COUNTY, "2024")
-        == c.submission_id
+        == b.submission_id
     )
+
+
+def test_an_expectation_that_raises_on_a_complete_file_rejects_it(tmp_path, monkeypatch):
+    """Issue 11: an expectation that cannot be evaluated checked nothing, and intake let the
+    file through silently. Here the suite names a column the type does not have (a typo in
+    expectations/child_directors.json), on a file with every column."""
+    from weibao.intake import gx
+
+    spec = gx.load_suite_spec("child_directors")
+    raising = {
+        "type": "expect_column_values_to_be_between",
+        "kwargs": {"column": "child_director_cuont", "min_value": 0, "max_value": 20},
+    }
+    broken = spec | {
+        "name": spec["name"] + "_raising",
+        "expectations": [*spec["expectations"], raising],
+    }
+    monkeypatch.setattr(gx, "load_suite_spec", lambda code: broken)
+    gx._suite.cache_clear()
+    gx._context.cache_clear()
+    try:
+        r = submit(
+            _directors_file(_variant(1)),
+            "民政局.csv",
+            submission_type="child_directors",
+            agency_code="civil_affairs",
+            jurisdiction_code=COUNTY,
+            period="2024",
+            root=tmp_path,
+        )
+    finally:
+        gx._suite.cache_clear()
+        gx._context.cache_clear()
+    assert r.status == "rejected"
+    [issue] = r.errors
+    assert issue.code == "E_CHECK_FAILED" and "child_director_cuont" in issue.message_zh
+    assert not (tmp_path / "child_directors").exists()

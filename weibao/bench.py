@@ -48,7 +48,7 @@ manifest as (select * from read_parquet({manifest})),
 ranked as (
     select submission_id, row_number() over (
         partition by submission_type, agency_code, jurisdiction_code, period
-        order by received_at desc, submission_id desc) as rn
+        order by seq desc) as rn
     from manifest where status = 'accepted'
 ),
 latest as (select submission_id from ranked where rn = 1),

@@ -30,9 +30,10 @@ import duckdb
 from weibao.check import require_valid
 from weibao.columnar import sync
 from weibao.divisions import read_committees
-from weibao.errors import WeibaoError
+from weibao.errors import WeibaoError, no_space_error, out_of_space
 from weibao.load import SCHEDULE_FILE, write_schedule
 from weibao.paths import ROOT, committees_file, submissions_dir, warehouse_path
+from weibao.storekeeping import clean_store_leftovers, clean_warehouse_leftovers
 
 Progress = Callable[[str], None]
 
@@ -46,6 +47,9 @@ _TEST_WORDS = {
     "not_greater_than": ("部分数大于总数", "has a part larger than its whole"),
     "unique_combination": ("有重复的记录(同一单位同一年出现多次)", "has duplicate keys"),
 }
+
+_NOT_PUBLISHED_ZH = "构建中止,已发布的数据保持不变"
+_NOT_PUBLISHED_EN = "build stopped, the published data is unchanged"
 
 MART_TABLES = ("dim_org_units", "dim_indicators", "dim_targets", "fct_indicator_values")
 
@@ -196,10 +200,16 @@ def _build(
 ) -> BuildResult:
     published = warehouse_path(warehouse)
     published.parent.mkdir(parents=True, exist_ok=True)
+    root = Path(submissions or submissions_dir()).resolve()
+    # What killed builds and submits left behind (their pid is no longer alive).
+    removed = clean_warehouse_leftovers(published.parent) + clean_store_leftovers(root)
+    if removed:
+        say(
+            f"    清理中断运行留下的 {len(removed)} 个文件 / removed {len(removed)} leftover file(s)"
+        )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     candidate = published.with_name(f".build-{stamp}-{os.getpid()}.duckdb")
     started = time.perf_counter()
-    root = Path(submissions or submissions_dir()).resolve()
     stages: dict[str, float] = {}
     read_committees()  # a clear error for a wrong committees file, before anything runs
     try:
@@ -216,7 +226,9 @@ def _build(
         t = time.perf_counter()
         res = run_dbt(["build"], candidate, say, root)
         stages["dbt"] = time.perf_counter() - t
+        _stop_if_out_of_space(res)
         results, warnings = check_dbt_result(res)
+        warnings = loaded.problems + warnings
         say("3/3 核验并发布 / auditing and publishing …")
         t = time.perf_counter()
         _audit(candidate)
@@ -224,6 +236,10 @@ def _build(
         t = time.perf_counter()
         os.replace(candidate, published)
         stages["publish"] = time.perf_counter() - t
+    except (OSError, duckdb.Error) as exc:
+        if not out_of_space(exc):
+            raise
+        raise no_space_error(_NOT_PUBLISHED_ZH, _NOT_PUBLISHED_EN, exc) from exc
     finally:
         candidate.unlink(missing_ok=True)
         Path(str(candidate) + ".wal").unlink(missing_ok=True)
@@ -235,6 +251,19 @@ def _build(
         warnings,
         stages,
     )
+
+
+def _stop_if_out_of_space(res) -> None:
+    """A full disk shows up inside dbt as a failed node or an exception: name it as such,
+    not as a failed check."""
+    results = list(getattr(res.result, "results", []) or [])
+    full = [
+        m
+        for m in [str(res.exception or "")] + [r.message or "" for r in results]
+        if out_of_space(m)
+    ]
+    if full:
+        raise no_space_error(_NOT_PUBLISHED_ZH, _NOT_PUBLISHED_EN, full[0])
 
 
 def _audit(path: Path) -> None:

@@ -10,7 +10,7 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from weibao.errors import WeibaoError
+from weibao.errors import WeibaoError, no_space_error, out_of_space
 from weibao.paths import ROOT
 
 DESCRIPTION = """未保 weibao — 未成年人保护工作指标数据仓库与看板
@@ -172,6 +172,8 @@ def cmd_load(args: argparse.Namespace) -> int:
         f"{result.submissions} 份已接收报送 / accepted submissions, +{result.added} "
         f"{'(重建 / rebuilt)' if result.rebuilt else ''}"
     )
+    for problem in result.problems:
+        _progress(f"    跳过 / skipped: {problem}")
     return 0
 
 
@@ -226,6 +228,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.showErrorDetails",
+        "none",
         "--server.maxUploadSize",
         str(settings().max_upload_mb),
         "--client.disableDataExport",  # the table toolbar's CSV is not neutralised
@@ -309,12 +313,18 @@ def cmd_submissions(args: argparse.Namespace) -> int:
     from weibao.store import read_manifest
 
     m = read_manifest()
+    problems = m.attrs.get("problems", [])
     if args.type:
         m = m[m.submission_type == args.type]
     root = submissions_dir()
     m = m.assign(
-        path=[str(root / (p or q)) for p, q in zip(m.stored_path, m.original_path, strict=True)]
+        path=[
+            str(root / (p or q or f"quarantine/{s}/receipt.json"))
+            for p, q, s in zip(m.stored_path, m.original_path, m.submission_id, strict=True)
+        ]
     )
+    for problem in problems:
+        print(f"警告 / warning: {problem.describe()}", file=sys.stderr)
     cols = [
         "submission_id",
         "submission_type",
@@ -332,6 +342,54 @@ def cmd_submissions(args: argparse.Namespace) -> int:
         print(json.dumps(m[cols].to_dict(orient="records"), ensure_ascii=False, indent=2))
     else:
         print(m[cols].to_string(index=False) if len(m) else "(无报送 / no submissions)")
+    return 0
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    from weibao import storekeeping
+    from weibao.paths import submissions_dir
+    from weibao.settings import settings
+
+    root = submissions_dir()
+    if args.action == "verify":
+        report = storekeeping.verify(root)
+        print(report.render())
+        return 0 if report.ok else 3
+    if args.action == "repair":
+        done, report = storekeeping.repair(root)
+        for line in done or ["没有需要修复的内容 / nothing to repair"]:
+            print(line)
+        print(report.render())
+        return 0 if report.ok else 3
+    days = args.days if args.days is not None else settings().rejected_retention_days
+    removed = storekeeping.purge(root, days)
+    for line in removed:
+        print(f"删除 / removed {line}")
+    print(
+        f"保留期 {days} 天,删除 {len(removed)} 个已退回文件的原件(回执保留)/ "
+        f"retention {days} days: {len(removed)} rejected original(s) removed (receipts kept)"
+    )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from weibao import storekeeping
+    from weibao.paths import submissions_dir
+
+    index = storekeeping.backup(Path(args.dir), submissions_dir())
+    print(
+        f"已备份 {len(index['files'])} 个文件 / {len(index['files'])} files backed up: {args.dir}"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from weibao import storekeeping
+    from weibao.paths import submissions_dir
+
+    written = storekeeping.restore(Path(args.dir), submissions_dir(), force=args.force)
+    print(f"已恢复 {len(written)} 个文件 / {len(written)} files restored into {submissions_dir()}")
+    print("下一步 / next: weibao store verify && weibao build")
     return 0
 
 
@@ -753,6 +811,44 @@ def parser() -> argparse.ArgumentParser:
     ls.add_argument("--format", choices=["text", "json"], default="text")
     ls.set_defaults(func=cmd_submissions)
 
+    st = sub.add_parser(
+        "store",
+        help="核对、修复、清理报送库 / verify, repair or purge the submission store",
+        description="verify: 核对清单每一行的文件存在且哈希一致,列出孤立文件和不完整的行;"
+        "repair: 修复可安全修复的问题并说明做了什么;purge: 按保留期删除已退回文件的原件。"
+        " verify checks every manifest line's files and hashes and lists orphans and torn "
+        "lines; repair fixes what is safe and says what it did; purge applies the retention "
+        "rule to rejected files. Exit codes: 0 no problems, 3 problems remain, 1 error.",
+    )
+    st.add_argument("action", choices=["verify", "repair", "purge"])
+    st.add_argument(
+        "--days",
+        type=int,
+        help="purge: 保留天数 / retention days (默认 default: weibao.toml rejected_retention_days)",
+    )
+    st.set_defaults(func=cmd_store)
+
+    bk = sub.add_parser(
+        "backup",
+        help="备份报送库、定义和参照文件 / back up the store, definitions, reference files",
+        description="把报送库(清单、原件、规范化文件、隔离区)、定义和参照文件复制到一个空目录,"
+        "并记录每个文件的哈希。 Copies the store, the definitions and the reference files "
+        "into an empty directory, with every file's hash in backup.json.",
+    )
+    bk.add_argument("dir", metavar="DIR")
+    bk.set_defaults(func=cmd_backup)
+
+    rs = sub.add_parser(
+        "restore",
+        help="从备份恢复到空的报送库 / restore a backup into an empty store",
+        description="先核对备份中每个文件的哈希,再恢复到空的报送库(WEIBAO_SUBMISSIONS);"
+        "与当前项目不同的定义文件只有加 --force 才覆盖。 Checks every hash first, then "
+        "restores into an empty store; definitions that differ are replaced only with --force.",
+    )
+    rs.add_argument("dir", metavar="DIR")
+    rs.add_argument("--force", action="store_true", help="覆盖不同的定义文件 / replace them")
+    rs.set_defaults(func=cmd_restore)
+
     tp = sub.add_parser(
         "template",
         help="下载填报模板 / write a blank template",
@@ -803,16 +899,25 @@ def main(argv: list[str] | None = None) -> int:
         raise
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a message
-        log = ROOT / "target" / "logs" / "weibao-error.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"--- {datetime.now().isoformat()} {sys.argv}\n{traceback.format_exc()}\n")
-        print(
-            f"错误 / Error: 内部错误 / internal error: {exc}\n  详细信息已写入 / details in {log}",
-            file=sys.stderr,
-        )
+    except OSError as exc:
+        if not out_of_space(exc):
+            return _internal_error(exc)
+        print(no_space_error("未完成", "not done", exc).render(), file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a message
+        return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> int:
+    log = ROOT / "target" / "logs" / "weibao-error.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write(f"--- {datetime.now().isoformat()} {sys.argv}\n{traceback.format_exc()}\n")
+    print(
+        f"错误 / Error: 内部错误 / internal error: {exc}\n  详细信息已写入 / details in {log}",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from weibao.paths import submissions_dir
-from weibao.store import MANIFEST, MANIFEST_COLUMNS
+from weibao.store import MANIFEST_COLUMNS, read_manifest
 from weibao.submission_types import SUBMISSION_TYPES
 
 COLUMNAR = "columnar"
@@ -36,7 +36,13 @@ MANIFEST_PARQUET = "submission_manifest.parquet"
 MAX_PARTS = 4
 # Files per read_csv statement: keeps the SQL text and open-file count bounded.
 BATCH_FILES = 20_000
-MANIFEST_TYPES = {c: "varchar" for c in MANIFEST_COLUMNS} | {"rows": "bigint", "is_demo": "boolean"}
+# `seq` is the line's position in manifest.csv, assigned under the store's lock: the arrival
+# order, by which "latest" is decided (two files in the same second resolve deterministically).
+MANIFEST_TYPES = {c: "varchar" for c in MANIFEST_COLUMNS} | {
+    "rows": "bigint",
+    "is_demo": "boolean",
+    "seq": "bigint",
+}
 MEASURE_COLUMNS = {
     "submission_id": "varchar",
     "submission_type": "varchar",
@@ -55,6 +61,7 @@ class SyncResult:
     added: int  # submissions appended by this sync
     rows: dict[str, int]  # rows per type (and indicator_measures) now in the store
     rebuilt: bool
+    problems: list[str] = field(default_factory=list)  # manifest lines skipped, in words
 
 
 def _q(s: str | Path) -> str:
@@ -91,17 +98,20 @@ def _atomic_copy(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> Non
     os.replace(tmp, path)
 
 
-def _manifest_select(root: Path) -> str:
-    """The manifest typed; columns the store adds later are kept as text."""
-    path = root / MANIFEST
-    if not path.exists():
-        cols = ", ".join(f"cast(null as {t}) as {c}" for c, t in MANIFEST_TYPES.items())
-        return f"select {cols} where false"
-    src = f"read_csv({_q(path)}, header = true, all_varchar = true)"
-    return (
-        "select * replace (cast(nullif(rows, '') as bigint) as rows, "
-        "lower(is_demo) in ('true', '1') as is_demo) from " + src
+def _manifest_select(con: duckdb.DuckDBPyConnection, root: Path) -> tuple[str, list[str]]:
+    """The manifest typed, with its arrival `seq`, and the lines skipped, in words.
+
+    Read in Python (weibao.store.read_manifest), not by DuckDB's CSV reader: a torn last line
+    (a writer killed mid-line) or a malformed line is skipped and reported instead of
+    stopping the build. The frame is registered on `con` as `manifest_frame`."""
+    frame = read_manifest(root)
+    con.register("manifest_frame", frame)
+    casts = ", ".join(
+        f"cast(nullif({c}, '') as {t}) as {c}" if t == "bigint" else f"cast({c} as {t}) as {c}"
+        for c, t in MANIFEST_TYPES.items()
     )
+    problems = [p.describe() for p in frame.attrs.get("problems", [])]
+    return f"select {casts} from manifest_frame order by cast(seq as bigint)", problems
 
 
 def _measures_select(code: str, source: str) -> list[str]:
@@ -152,7 +162,9 @@ def sync(root: Path | None = None, progress=None) -> SyncResult:
 
 def _sync(con, root: Path, col: Path, say) -> SyncResult:
     col.mkdir(parents=True, exist_ok=True)
-    _atomic_copy(con, _manifest_select(root), col / MANIFEST_PARQUET)
+    select, problems = _manifest_select(con, root)
+    _atomic_copy(con, select, col / MANIFEST_PARQUET)
+    con.unregister("manifest_frame")
     con.execute(
         f"create temp table accepted as select submission_id, submission_type, stored_path "
         f"from read_parquet({_q(col / MANIFEST_PARQUET)}) where status = 'accepted'"
@@ -269,4 +281,6 @@ def _sync(con, root: Path, col: Path, say) -> SyncResult:
         for kind in _kinds()
     }
     n = con.execute("select count(*) from accepted").fetchone()[0]
-    return SyncResult(submissions=n, added=len(new), rows=rows, rebuilt=rebuilt)
+    return SyncResult(
+        submissions=n, added=len(new), rows=rows, rebuilt=rebuilt, problems=problems
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
+
+_NO_SPACE_WORDS = ("no space left", "file too large", "disk quota", "file size limit")
 
 
 class WeibaoError(Exception):
@@ -53,3 +56,20 @@ class Problem:
         return f"{self.where} | {self.key} | {self.problem_zh} / {self.problem_en}" + (
             fix if self.fix_zh or self.fix_en else ""
         )
+
+
+def out_of_space(exc: BaseException | str) -> bool:
+    """Whether an error (or an error message from DuckDB or dbt) means the disk is full or a
+    file-size limit was hit."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return True
+    return any(w in str(exc).lower() for w in _NO_SPACE_WORDS)
+
+
+def no_space_error(what_zh: str, what_en: str, exc: BaseException | str) -> WeibaoError:
+    return WeibaoError(
+        f"磁盘空间不足(或文件大小受限),{what_zh}",
+        f"out of disk space (or a file size limit was hit); {what_en}",
+        "腾出磁盘空间后重试;已保存的报送和已发布的数据没有被改动",
+        [str(exc)[:300]],
+    )

@@ -8,7 +8,7 @@ and for an engine that needs its raw tables loaded (issue "PostgreSQL and Spark"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -24,6 +24,7 @@ RAW_SCHEMA = "raw"
 class LoadResult:
     submissions: int
     rows: dict[str, int]
+    problems: list[str] = field(default_factory=list)  # manifest lines skipped, in words
 
 
 def _q(p: Path) -> str:
@@ -51,7 +52,7 @@ def load_submissions(con: duckdb.DuckDBPyConnection, root: Path | None = None) -
         f"create or replace table {RAW_SCHEMA}.submission_schedule as "
         f"select * from {SCHEDULE_READ.format(path=_q(SCHEDULE_FILE))}"
     )
-    return LoadResult(submissions=synced.submissions, rows=synced.rows)
+    return LoadResult(submissions=synced.submissions, rows=synced.rows, problems=synced.problems)
 
 
 # Who must submit what and by when, written from the type definitions (expectations/*.yml) so

@@ -42,6 +42,8 @@ class Settings:
     session_idle_minutes: int = 30
     password_hash_rounds: int = 12
     sign_in_required: bool = True
+    # [store] days a rejected file's original is kept in quarantine
+    rejected_retention_days: int = 90
 
     @property
     def max_upload_bytes(self) -> int:

@@ -7,20 +7,29 @@ Layout under the store root (seeds/submissions/ by default, WEIBAO_SUBMISSIONS o
     originals/<type>/<period>/<submission_id>.<ext>   the bytes exactly as received
     quarantine/<submission_id>/                   rejected files with their receipt
 
-Every file is written to a temporary name and renamed into place, and the manifest line
-is appended under an exclusive lock, so concurrent submissions never mix or vanish.
+Every file is written to a temporary name and renamed into place. A submission's files and
+its manifest line are written under one exclusive lock, so concurrent submissions never mix
+or vanish, ids stay unique (an id already in the manifest gets a suffix -2, -3 ...), and the
+line's position in the manifest is its arrival order: "latest" and `supersedes` both follow it.
+
+A failed append is truncated back; a torn last line (a writer killed mid-line) is repaired
+before the next append, and readers skip it and report it (`read_manifest(...).attrs`).
+Temporary files carry their writer's pid (`.tmp-<pid>-...`), so leftovers of a dead process
+can be told from files being written (see weibao.storekeeping).
 """
 
 from __future__ import annotations
 
-import bisect
 import csv
 import fcntl
 import hashlib
 import io
+import json
 import os
+import re
 import tempfile
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -32,6 +41,10 @@ from weibao import submission_types
 from weibao.paths import submissions_dir
 
 MANIFEST = "manifest.csv"
+LOCK = ".manifest.lock"
+LOG = "maintenance.jsonl"  # what repair, purge and clean-up removed or changed, one JSON a line
+DISCARDED = "discarded.json"  # in a quarantine folder: the original was not kept, and why
+TMP_PREFIX = ".tmp-"
 
 
 @dataclass(frozen=True)
@@ -53,12 +66,15 @@ class ManifestEntry:
 
 
 MANIFEST_COLUMNS = [f.name for f in fields(ManifestEntry)]
+_SHA = re.compile(r"[0-9a-f]{64}")
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=f"{TMP_PREFIX}{os.getpid()}-", suffix=path.suffix
+    )
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -91,9 +107,10 @@ def _write_all(root: Path, files: list[tuple[Path, bytes]]) -> None:
 
 
 @contextmanager
-def _locked(root: Path):
+def locked(root: Path):
+    """The store's one exclusive lock: manifest appends, repairs and clean-ups take it."""
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".manifest.lock", "a") as lock:
+    with open(root / LOCK, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -101,12 +118,118 @@ def _locked(root: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def read_manifest(root: Path | None = None) -> pd.DataFrame:
-    root = root or submissions_dir()
+def log_action(root: Path, action: str, **details: object) -> None:
+    """Record a maintenance action (append-only JSON lines next to the manifest)."""
+    record = {"at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "action": action}
+    with open(root / LOG, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record | details, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+# ---- reading the manifest ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManifestProblem:
+    """A manifest line that readers skip: torn (the last line, cut short) or malformed."""
+
+    line: int  # 1-based line number in manifest.csv
+    kind: str  # torn | malformed | duplicate
+    text: str  # the start of the line, for a person to look at
+
+    def describe(self) -> str:
+        what = {
+            "torn": ("最后一行不完整(写入中断),已跳过", "the last line is incomplete, skipped"),
+            "malformed": ("此行格式不正确,已跳过", "this line is malformed, skipped"),
+            "duplicate": (
+                "报送编号与前面一行重复(同一文件记录了两次),已跳过",
+                "repeats an earlier line's submission id (one file recorded twice), skipped",
+            ),
+        }[self.kind]
+        return f"manifest.csv 第 {self.line} 行 / line {self.line}: {what[0]} / {what[1]}"
+
+
+def _valid(row: dict[str, str]) -> bool:
+    """A complete manifest record. is_demo is the last column, so a line cut short anywhere
+    fails one of these (true/false cut short is neither)."""
+    return (
+        bool(row.get("submission_id"))
+        and row.get("status") in ("accepted", "rejected")
+        and row.get("is_demo") in ("true", "false")
+        and str(row.get("rows", "")).isdigit()
+        and bool(_SHA.fullmatch(row.get("sha256", "")))
+    )
+
+
+def _parse_line(line: str, header: list[str]) -> dict[str, str] | None:
+    try:
+        values = next(csv.reader([line]), [])
+    except csv.Error:
+        return None
+    if len(values) != len(header):
+        return None
+    row = dict(zip(header, values, strict=True))
+    return row if _valid(row) else None
+
+
+def _records(data: bytes, start_line: int = 1):
+    """(line number, raw line, parsed row or None) for every whole line of `data`, which must
+    end with a newline. Lines are split on newline: writers quote nothing that holds one."""
+    for n, raw in enumerate(data.split(b"\n")[:-1], start=start_line):
+        yield n, raw, raw.decode("utf-8", errors="replace").rstrip("\r")
+
+
+def scan_manifest(root: Path) -> tuple[list[dict[str, str]], list[ManifestProblem]]:
+    """Every valid manifest record with its `seq` (its position among the data lines: the
+    arrival order), and every line skipped."""
     path = root / MANIFEST
     if not path.exists():
-        return pd.DataFrame(columns=MANIFEST_COLUMNS)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+        return [], []
+    data = path.read_bytes()
+    end = data.rfind(b"\n") + 1
+    whole, tail = data[:end], data[end:]
+    rows: list[dict[str, str]] = []
+    problems: list[ManifestProblem] = []
+    header: list[str] = []
+    seen: set[str] = set()
+    seq = 0
+    for n, _raw, line in _records(whole):
+        if n == 1:
+            header = next(csv.reader([line]), [])
+            continue
+        if not line:
+            continue
+        seq += 1
+        row = _parse_line(line, header)
+        if row is None:
+            problems.append(ManifestProblem(n, "malformed", line[:120]))
+        elif row["submission_id"] in seen:
+            # Written by versions before ids were made unique: the same id means the same
+            # key, second and file, so the files are the same. Keep the first line.
+            problems.append(ManifestProblem(n, "duplicate", line[:120]))
+        else:
+            seen.add(row["submission_id"])
+            rows.append(row | {"seq": str(seq)})
+    if tail:
+        line = tail.decode("utf-8", errors="replace")
+        n = whole.count(b"\n") + 1
+        row = _parse_line(line, header) if header else None
+        if row is None or row["submission_id"] in seen:
+            problems.append(ManifestProblem(n, "torn", line[:120]))
+        else:  # complete but for its newline: the next append adds it
+            rows.append(row | {"seq": str(seq + 1)})
+    return rows, problems
+
+
+def read_manifest(root: Path | None = None) -> pd.DataFrame:
+    """The manifest as strings, plus `seq` (arrival order). Lines that cannot be read are
+    skipped and listed in `.attrs["problems"]` (ManifestProblem), never raised."""
+    root = root or submissions_dir()
+    rows, problems = scan_manifest(root)
+    frame = pd.DataFrame(rows, columns=[*MANIFEST_COLUMNS, "seq"], dtype=str)
+    frame.attrs["problems"] = problems
+    return frame
 
 
 @dataclass(frozen=True)
@@ -134,6 +257,22 @@ def identify(
     ).hexdigest()[:10]
     stamp = received_iso.replace("-", "").replace(":", "")[:15]
     return Identity(f"{stamp}-{digest}", received_iso, sha)
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    """The derived id, or with -2, -3 ... when the manifest already holds it (the same file
+    for the same key within one second: a double click, a resubmitted rejected file)."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _clean_name(name: str) -> str:
+    """A file name as recorded in the manifest: one line, no control characters."""
+    return re.sub(r"[\x00-\x1f\x7f]", "_", Path(name).name) or "file"
 
 
 def accept(
@@ -166,41 +305,41 @@ def accept(
         received_at or datetime.now(UTC),
         original,
     )
-    sid, received_iso, sha = ident.submission_id, ident.received_at, ident.sha256
     ext = Path(original_filename).suffix.lower() or ".csv"
-    stored = Path(submission_type) / period / f"{sid}.csv"
-    orig = Path("originals") / submission_type / period / f"{sid}{ext}"
-
     buf = io.StringIO()
     normalized.to_csv(buf, index=False, lineterminator="\n")
-    # Files first: a manifest line never points at a file that is not there.
-    _write_all(root, [(orig, original), (stored, buf.getvalue().encode("utf-8"))])
-    with _locked(root):
-        previous = _latest_accepted(
-            root,
-            submission_type,
-            agency_code,
-            jurisdiction_code,
-            period,
-            before=(received_iso, sid),
-        )
+    normalised_bytes = buf.getvalue().encode("utf-8")
+    with locked(root):
+        index = _prepare_append(root)
+        sid = _unique_id(ident.submission_id, index.ids)
+        stored = Path(submission_type) / period / f"{sid}.csv"
+        orig = Path("originals") / submission_type / period / f"{sid}{ext}"
+        # Files first: a manifest line never points at a file that is not there. Both under
+        # the lock, so a file no line names is a leftover of a dead process (storekeeping).
+        _write_all(root, [(orig, original), (stored, normalised_bytes)])
+        key = (submission_type, agency_code, jurisdiction_code, period)
         entry = ManifestEntry(
             submission_id=sid,
             submission_type=submission_type,
             agency_code=agency_code,
             jurisdiction_code=jurisdiction_code,
             period=period,
-            received_at=received_iso,
-            original_filename=Path(original_filename).name,
-            sha256=sha,
+            received_at=ident.received_at,
+            original_filename=_clean_name(original_filename),
+            sha256=ident.sha256,
             rows=len(normalized),
             status="accepted",
-            supersedes=previous or "",
+            supersedes=index.latest.get(key, ""),
             stored_path=stored.as_posix(),
             original_path=orig.as_posix(),
             is_demo=is_demo,
         )
-        _append(root, entry)
+        try:
+            _append(root, entry)
+        except BaseException:
+            for rel in (orig, stored):
+                (root / rel).unlink(missing_ok=True)
+            raise
     return entry
 
 
@@ -212,61 +351,72 @@ def reject(
     period: str,
     original: bytes,
     original_filename: str,
-    receipt_json: str,
+    receipt_json: str | Callable[[str], str],
     rows: int,
     received_at: datetime,
+    keep_original: bool = True,
     root: Path | None = None,
 ) -> ManifestEntry:
-    """Quarantine a rejected file with its receipt. Nothing of it reaches the warehouse."""
+    """Quarantine a rejected file with its receipt. Nothing of it reaches the warehouse.
+
+    `receipt_json` may be a function of the final submission id (which is only known under
+    the lock). With `keep_original=False` (a file refused for personal data) the bytes are
+    not kept at all: only their hash and size (discarded.json) and the masked receipt."""
     root = root or submissions_dir()
     ident = identify(submission_type, jurisdiction_code, agency_code, period, received_at, original)
-    sid, received_iso, sha = ident.submission_id, ident.received_at, ident.sha256
-    folder = Path("quarantine") / sid
-    orig = folder / f"original{Path(original_filename).suffix.lower() or '.csv'}"
-    _write_all(root, [(orig, original), (folder / "receipt.json", receipt_json.encode("utf-8"))])
-    entry = ManifestEntry(
-        submission_id=sid,
-        submission_type=submission_type,
-        agency_code=agency_code,
-        jurisdiction_code=jurisdiction_code,
-        period=period,
-        received_at=received_iso,
-        original_filename=Path(original_filename).name,
-        sha256=sha,
-        rows=rows,
-        status="rejected",
-        supersedes="",
-        stored_path="",
-        original_path=orig.as_posix(),
-        is_demo=False,
-    )
-    with _locked(root):
-        _append(root, entry)
+    with locked(root):
+        index = _prepare_append(root)
+        sid = _unique_id(ident.submission_id, index.ids)
+        receipt = receipt_json(sid) if callable(receipt_json) else receipt_json
+        folder = Path("quarantine") / sid
+        files = [(folder / "receipt.json", receipt.encode("utf-8"))]
+        if keep_original:
+            orig = folder / f"original{Path(original_filename).suffix.lower() or '.csv'}"
+            files.insert(0, (orig, original))
+        else:
+            orig = None
+            discarded = {"sha256": ident.sha256, "bytes": len(original), "reason": "personal_data"}
+            files.append((folder / DISCARDED, json.dumps(discarded).encode("utf-8")))
+        _write_all(root, files)
+        entry = ManifestEntry(
+            submission_id=sid,
+            submission_type=submission_type,
+            agency_code=agency_code,
+            jurisdiction_code=jurisdiction_code,
+            period=period,
+            received_at=ident.received_at,
+            original_filename=_clean_name(original_filename),
+            sha256=ident.sha256,
+            rows=rows,
+            status="rejected",
+            supersedes="",
+            stored_path="",
+            original_path=orig.as_posix() if orig else "",
+            is_demo=False,
+        )
+        try:
+            _append(root, entry)
+        except BaseException:
+            for rel, _data in files:
+                (root / rel).unlink(missing_ok=True)
+            with suppress(OSError):
+                (root / folder).rmdir()
+            raise
     return entry
 
 
 def _latest_accepted(
-    root: Path,
-    stype: str,
-    agency: str,
-    jurisdiction: str,
-    period: str,
-    before: tuple[str, str] | None = None,
+    root: Path, stype: str, agency: str, jurisdiction: str, period: str
 ) -> str | None:
-    """Latest accepted submission for the key, or None. Caller holds the lock.
-
-    "Latest" orders by (received_at, submission_id), as the build's staging does, not by
-    manifest line: a slow validation can append a file after one received later. With
-    `before` (the new entry's received_at and id), the latest one ordered before it."""
-    hits = _accepted_index(root).get((stype, agency, jurisdiction, period), [])
-    if before is not None:
-        hits = hits[: bisect.bisect_left(hits, before)]
-    return hits[-1][1] if hits else None
+    """Latest accepted submission for the key (by arrival: manifest order), or None."""
+    with locked(root):
+        return _index(root).latest.get((stype, agency, jurisdiction, period)) or None
 
 
 @dataclass
 class _ManifestIndex:
-    """Accepted submissions by key, built from the manifest and extended as it grows.
+    """What an append needs to know, built from the manifest and extended as it grows: every
+    id, and the latest accepted id per key.
 
     The manifest is append-only, so only the bytes past `offset` are new since the last
     read. The cache is dropped when the file is replaced (other inode), shrinks, or the
@@ -278,20 +428,21 @@ class _ManifestIndex:
     offset: int = 0
     tail: bytes = b""  # the bytes just before offset, to detect rewrites
     header: list[str] | None = None
-    # accepted (received_at, submission_id) per key, sorted
-    accepted: dict[tuple[str, str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    latest: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
 
 
 _INDEX: dict[str, _ManifestIndex] = {}
 _INDEX_LOCK = threading.Lock()
 
 
-def _accepted_index(root: Path) -> dict[tuple[str, str, str, str], list[tuple[str, str]]]:
+def _index(root: Path) -> _ManifestIndex:
+    """The index over the manifest's whole lines. Caller holds the store lock."""
     path = root / MANIFEST
     try:
         st = path.stat()
     except FileNotFoundError:
-        return {}
+        return _ManifestIndex(dev=0, ino=0)
     with _INDEX_LOCK, open(path, "rb") as fh:
         idx = _INDEX.get(str(path))
         if idx is None or (idx.dev, idx.ino) != (st.st_dev, st.st_ino) or st.st_size < idx.offset:
@@ -303,43 +454,92 @@ def _accepted_index(root: Path) -> dict[tuple[str, str, str, str], list[tuple[st
         fh.seek(idx.offset)
         data = fh.read()
         end = data.rfind(b"\n") + 1  # whole lines only
-        if end:
-            reader = csv.reader(io.StringIO(data[:end].decode("utf-8"), newline=""))
+        for _n, _raw, line in _records(data[:end]):
             if idx.header is None:
-                idx.header = next(reader, None)
-            cols = {name: i for i, name in enumerate(idx.header or [])}
-            need = (
-                "submission_type",
-                "agency_code",
-                "jurisdiction_code",
-                "period",
-                "received_at",
-                "submission_id",
-                "status",
-            )
-            if all(n in cols for n in need):
-                ty, ag, ju, pe, ra, si, sa = (cols[n] for n in need)
-                for row in reader:
-                    if len(row) != len(cols) or row[sa] != "accepted":
-                        continue
-                    key = (row[ty], row[ag], row[ju], row[pe])
-                    bisect.insort(idx.accepted.setdefault(key, []), (row[ra], row[si]))
-            idx.offset += end
-            idx.tail = data[max(0, end - 64) : end]
+                idx.header = next(csv.reader([line]), [])
+                continue
+            row = _parse_line(line, idx.header) if line else None
+            if row is None:
+                continue
+            idx.ids.add(row["submission_id"])
+            if row["status"] == "accepted":
+                key = (
+                    row["submission_type"],
+                    row["agency_code"],
+                    row["jurisdiction_code"],
+                    row["period"],
+                )
+                idx.latest[key] = row["submission_id"]
+        idx.offset += end
+        idx.tail = data[max(0, end - 64) : end]
         _INDEX[str(path)] = idx
-        return idx.accepted
+        return idx
+
+
+def repair_tail(root: Path) -> str | None:
+    """Make the manifest end with a whole line. Caller holds the lock.
+
+    A last line without its newline is either complete (a hand edit dropped the newline:
+    add it) or torn (a writer died or failed mid-line: its submission was never confirmed,
+    so cut it off, and log the bytes removed). Returns what was done, or None."""
+    path = root / MANIFEST
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    with open(path, "r+b") as fh:
+        data = fh.read()
+        if data.endswith(b"\n"):
+            return None
+        end = data.rfind(b"\n") + 1
+        header = next(csv.reader([data[: max(end - 1, 0)].split(b"\n")[0].decode()]), [])
+        tail = data[end:]
+        if end and _parse_line(tail.decode("utf-8", errors="replace"), header) is not None:
+            fh.write(b"\n")
+            done = "newline_added"
+        else:
+            fh.truncate(end)
+            done = "torn_line_removed"
+        fh.flush()
+        os.fsync(fh.fileno())
+    log_action(
+        root,
+        done,
+        file=MANIFEST,
+        line=data[:end].count(b"\n") + 1,
+        text=tail.decode("utf-8", errors="replace"),
+    )
+    return done
+
+
+def _prepare_append(root: Path) -> _ManifestIndex:
+    repair_tail(root)
+    return _index(root)
 
 
 def _append(root: Path, entry: ManifestEntry) -> None:
-    """Append one line. Caller holds the lock."""
+    """Append one line. Caller holds the lock and has called _prepare_append. If the write
+    fails (disk full, file-size limit, I/O error), the file is truncated back to where it
+    was, so no torn line is left for the next writer to glue onto."""
     path = root / MANIFEST
-    new = not path.exists() or path.stat().st_size == 0
     row = asdict(entry)
     row["is_demo"] = "true" if entry.is_demo else "false"
-    with open(path, "a", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
-        if new:
-            writer.writeheader()
-        writer.writerow(row)
-        fh.flush()
-        os.fsync(fh.fileno())
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
+    if not path.exists() or path.stat().st_size == 0:
+        writer.writeheader()
+    writer.writerow(row)
+    data = buf.getvalue().encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        size = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:  # a short write (file-size limit) is followed by one that raises
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except BaseException:
+            with suppress(OSError):
+                os.ftruncate(fd, size)
+                os.fsync(fd)
+            raise
+    finally:
+        os.close(fd)

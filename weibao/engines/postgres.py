@@ -439,6 +439,7 @@ def _build(root: Path, say, dbt_vars: dict):
             root,
         )
         results, warnings = check_dbt_result(res)
+        warnings = loaded.problems + warnings
         say(f"3/3 核验并发布 / auditing and publishing {schema} → {published} …")
         _audit(con, schema)
         publish(con, schema, build_id, now)

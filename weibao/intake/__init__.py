@@ -48,6 +48,7 @@ def _gx_issues(
 ) -> bool:
     """Run the suite; False when a required column is missing (row checks cannot follow)."""
     complete = True
+    raised: list[str] = []
     for fail in gx.validate(ctx.stype.code, frame):
         kwargs, code = fail["kwargs"], fail["meta"].get("code", "E_INVALID_VALUE")
         if fail["type"] == "expect_column_to_exist":
@@ -62,7 +63,8 @@ def _gx_issues(
             complete = False
             continue
         if fail["raised"]:
-            continue  # an expectation on a column that is missing, reported above
+            raised.append(f"{fail['type']}({fail['kwargs'].get('column', '')})")
+            continue
         rows = fail["rows"]
         if fail["type"] == "expect_column_pair_values_a_to_be_greater_than_b":
             part, whole = fail["meta"]["part"], fail["meta"]["whole"]
@@ -88,6 +90,11 @@ def _gx_issues(
             values=[None if pd.isna(v) else v for v in frame.loc[rows, column]],
             expected=expected,
         )
+    if complete:
+        # Every column is there, so an expectation that raised checked nothing: never let
+        # the file through unchecked (issue 11). With a column missing, that is the report.
+        for what in raised:
+            ctx.issues.append(Issue.make("E_CHECK_FAILED", detail=what))
     return complete
 
 
@@ -129,7 +136,7 @@ def _previous(ctx: Context, root: Path) -> pd.DataFrame | None:
     ]
     if m.empty:
         return None
-    last = m.sort_values(["period", "received_at"]).iloc[-1]
+    last = m.assign(seq=m.seq.astype(int)).sort_values(["period", "seq"]).iloc[-1]
     types = {c.name: ("Int64" if c.is_number else str) for c in ctx.stype.columns}
     return pd.read_csv(root / last.stored_path, dtype=types)
 
@@ -431,10 +438,17 @@ def submit(
         received_at=received,
     )
     if normalized is None:
-        receipt.submission_id = store.identify(
-            submission_type, str(jurisdiction_code), agency_code, str(period), received, data
-        ).submission_id
-        store.reject(**common, receipt_json=receipt.to_json(), rows=receipt.rows_read)
+
+        def render(sid: str) -> str:
+            receipt.submission_id = sid
+            return receipt.to_json()
+
+        # A file refused for personal data is not kept: only its hash, size and the
+        # (masked) receipt. Other rejected files stay in quarantine for the retention period.
+        personal = any(i.code == "E_PERSONAL_DATA" for i in receipt.issues)
+        store.reject(
+            **common, receipt_json=render, rows=receipt.rows_read, keep_original=not personal
+        )
     else:
         entry = store.accept(**common, normalized=normalized)
         receipt.submission_id = entry.submission_id

@@ -211,6 +211,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "this file replaces this period's last submission but has {value} fewer rows (last time {expected}); units no longer present: {detail}",
         "如果是漏填,请补全后重新上传;否则请确认这些单位确实不再报送",
     ),
+    "E_CHECK_FAILED": (
+        "检查“{detail}”未能完成,文件未接收",
+        "the check '{detail}' could not be completed; the file was not accepted",
+        "这是系统问题,不是文件的问题:请联系未保办,并附上本回执",
+    ),
     "W_WHITESPACE": (
         "已去掉首尾空格",
         "surrounding spaces removed",
@@ -296,6 +301,7 @@ HINTS_EN: dict[str, str] = {
     "W_TOTAL_MISMATCH": "Check for hidden or filtered rows or a wrong formula range; the rows themselves are used",
     "W_CODE_AS_NUMBER": "Format code columns as Text to avoid this",
     "W_ROWS_LOST": "If rows were left out, complete the file and upload it again; otherwise confirm these units no longer report",
+    "E_CHECK_FAILED": "This is a system problem, not a problem in the file: send this receipt to the committee office",
     "W_PERCENT_SIGN": "Number columns take numbers; this column is a count, not a percentage — please check",
     "W_UNKNOWN_COLUMN": "To report this data, ask the committee office to add a field",
     "W_NO_ROWS": "Nothing to report this period was recorded; if that is wrong, submit again with the rows",

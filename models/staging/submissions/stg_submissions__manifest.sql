@@ -22,9 +22,10 @@ ranked as (
         nullif(supersedes, '') as supersedes,
         stored_path,
         is_demo,
+        cast(seq as bigint) as arrival_seq,
         row_number() over (
             partition by submission_type, agency_code, jurisdiction_code, period, status
-            order by received_at desc, submission_id desc
+            order by seq desc
         ) as recency_rank
     from source
 
@@ -46,6 +47,7 @@ final as (
         supersedes,
         stored_path,
         is_demo,
+        arrival_seq,
         status = 'accepted' and recency_rank = 1 as is_latest
     from ranked
 
