@@ -8,6 +8,8 @@ developer's own seeds/submissions/ or warehouse/.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -65,3 +67,21 @@ def downloads(monkeypatch) -> list[tuple[bytes, str | None]]:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
     return seen
+
+
+def cjk_font_installed() -> bool:
+    """A Noto CJK font that Chromium can find through fontconfig (fonts-noto-cjk)."""
+    if shutil.which("fc-list") is None:
+        return False
+    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    return "Noto Sans CJK" in out.stdout or "Noto Serif CJK" in out.stdout
+
+
+def require_tool(ok: bool, why: str) -> None:
+    """Skip a test whose system tool is missing, but fail it on CI (`CI` set): there a missing
+    browser or font must not let the suite pass with the test silently skipped."""
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set and {why}", pytrace=False)
+    pytest.skip(why)

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import streamlit as st
+from conftest import cjk_font_installed, require_tool
 from streamlit.testing.v1 import AppTest
 
 from weibao.brief import brief_pdf, brief_xlsx
@@ -73,8 +74,10 @@ def test_xlsx_lists_every_indicator_and_supervision_item(workbook, mart):
 
 @pytest.fixture(scope="module")
 def pdf_file(published_warehouse: Path) -> Path:
-    if shutil.which("chromium") is None:
-        pytest.skip("Debian chromium is not installed (make system); the PDF brief needs it")
+    require_tool(
+        shutil.which("chromium") is not None and cjk_font_installed(),
+        "Debian chromium or fonts-noto-cjk is not installed (make system); the PDF brief needs them",
+    )
     started = time.perf_counter()
     data = brief_pdf(published_warehouse, ORG, YEAR)
     seconds = time.perf_counter() - started
@@ -106,6 +109,35 @@ def test_pdf_first_page_and_every_page(pdf_file: Path, mart):
     for page in PdfReader(pdf_file).pages:
         w, h = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(w - A4[0]) <= 2 and abs(h - A4[1]) <= 2, (w, h)
+
+
+def embedded_fonts(path: Path) -> dict[str, bool]:
+    """Every font the PDF's pages use: its /BaseFont and whether its glyphs are embedded."""
+    from pypdf import PdfReader
+
+    fonts = {}
+    for page in PdfReader(path).pages:
+        resources = page["/Resources"].get_object()
+        for ref in resources.get("/Font", {}).get_object().values():
+            font = ref.get_object()
+            holder = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = holder.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            fonts[str(font.get("/BaseFont"))] = any(
+                k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+    return fonts
+
+
+def test_pdf_embeds_a_noto_cjk_font(pdf_file: Path):
+    """Boxes drawn for missing glyphs pass a dark-pixel count; the font itself does not lie
+    (issue 11). Chromium subsets it: /BaseFont is like /ABCDEF+NotoSansCJKsc-Regular."""
+    fonts = embedded_fonts(pdf_file)
+    cjk = {name: embedded for name, embedded in fonts.items() if "CJK" in name}
+    assert any("Noto" in name for name in cjk), fonts
+    assert all(cjk.values()), cjk
 
 
 def test_pdf_first_page_renders(pdf_file: Path):

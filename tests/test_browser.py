@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import cjk_font_installed, require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -56,9 +57,14 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 @pytest.fixture(scope="module")
 def chromium() -> str:
     path = shutil.which("chromium")
-    if path is None:
-        pytest.skip("Chromium not installed (apt-get install -y chromium fonts-noto-cjk)")
-    pytest.importorskip("playwright.sync_api")
+    require_tool(
+        path is not None and cjk_font_installed(),
+        "Chromium or its CJK font is not installed (apt-get install -y chromium fonts-noto-cjk)",
+    )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        require_tool(False, "playwright is not installed (make install)")
     return path
 
 
