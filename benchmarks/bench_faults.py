@@ -139,12 +139,10 @@ def kills(args) -> dict:
 
 
 def _directors(k: int) -> bytes:
-    import pandas as pd
+    from weibao.divisions import served
 
-    from weibao.paths import REFERENCE_DIR
-
-    units = pd.read_csv(REFERENCE_DIR / "org_units.csv", dtype=str, keep_default_na=False)
-    villages = sorted(units.loc[(units.county_code == COUNTY) & (units.level == "village"), "code"])
+    units = served("code, level", [COUNTY])
+    villages = sorted(units.loc[units.level == "village", "code"])
     lines = ["村(社区)代码,年度,儿童主任人数"]
     lines += [f"{v},2024,{k if i == 0 else 1}" for i, v in enumerate(villages)]
     return ("\r\n".join(lines) + "\r\n").encode("gbk")

@@ -85,3 +85,11 @@ def require_tool(ok: bool, why: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI is set and {why}", pytrace=False)
     pytest.skip(why)
+
+
+def county_villages(county: str) -> list[str]:
+    """The village codes of a county, from the shipped NBS 2023 division table."""
+    from weibao.divisions import served
+
+    units = served("code, level", [county])
+    return sorted(units.loc[units.level == "village", "code"])

@@ -82,7 +82,7 @@ def test_backup_holds_the_store_definitions_and_reference_files(backup_dir, demo
     for row in store.read_manifest(demo_store).itertuples():
         assert f"store/{row.original_path}" in files
         assert not row.stored_path or f"store/{row.stored_path}" in files
-    for rel in ("seeds/reference/targets.csv", "seeds/reference/org_units.csv",
+    for rel in ("seeds/reference/targets.csv", "seeds/reference/committees.csv",
                 "expectations/child_directors.json", "weibao.toml"):  # fmt: skip
         assert f"project/{rel}" in files
     assert any(f.startswith("project/reference/policy/") for f in files)

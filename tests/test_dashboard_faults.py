@@ -12,10 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
+from conftest import county_villages
 from streamlit.testing.v1 import AppTest
 
 from weibao import store
-from weibao.paths import REFERENCE_DIR, ROOT
+from weibao.paths import ROOT
 
 APP = "../dashboards/app.py"  # relative to this file
 PAGES = sorted(
@@ -50,10 +51,7 @@ def _open_every_page(expect_error: str | None = None) -> dict[str, list[str]]:
 
 
 def _damaged_store(root: Path) -> Path:
-    units = pd.read_csv(REFERENCE_DIR / "org_units.csv", dtype=str, keep_default_na=False)
-    villages = sorted(
-        units.loc[(units.county_code == "330483") & (units.level == "village"), "code"]
-    )
+    villages = county_villages("330483")
     frame = pd.DataFrame({"org_unit_code": villages, "year": 2024, "child_director_count": 1})
     entries = [
         store.accept(

@@ -37,6 +37,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src, dst)
+    (copy / "reference").symlink_to(ROOT / "reference")  # divisions and policy texts, read only
     return copy
 
 

@@ -19,23 +19,19 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from conftest import county_villages
 
 from weibao import store
 from weibao.intake import submit
 from weibao.load import load_submissions
-from weibao.paths import REFERENCE_DIR, ROOT
+from weibao.paths import ROOT
 
 COUNTY = "330483"
 CD_HEADER = "村(社区)代码,年度,儿童主任人数"
 NOW = datetime(2025, 1, 10, 9, 0, 0, tzinfo=UTC)
 
 
-def _villages() -> list[str]:
-    units = pd.read_csv(REFERENCE_DIR / "org_units.csv", dtype=str, keep_default_na=False)
-    return sorted(units.loc[(units.county_code == COUNTY) & (units.level == "village"), "code"])
-
-
-VILLAGES = _villages()
+VILLAGES = county_villages(COUNTY)
 
 
 def directors(k: int) -> bytes:
@@ -118,6 +114,53 @@ def test_latest_is_the_last_to_arrive_even_within_one_second(tmp_path):
         sent[-1].submission_id
     )
     assert sorted(r.submission_id for r in sent) != [r.submission_id for r in sent]
+
+
+def test_the_build_takes_the_last_to_arrive_within_one_second(tmp_path):
+    """The same through the columnar store and dbt: the manifest's arrival `seq` is carried
+    into columnar/submission_manifest.parquet, and stg_submissions__manifest marks the last
+    line appended as the one the build uses. Before, it ordered by (received_at, id), so
+    within one second the id's hash decided; the guard below makes sure it would have
+    decided wrongly here."""
+    from weibao import columnar
+    from weibao.build import run_dbt
+
+    root = tmp_path / "store"
+    frame = pd.DataFrame({"org_unit_code": VILLAGES, "year": 2024, "child_director_count": 1})
+    sent = [
+        store.accept(
+            submission_type="child_directors",
+            agency_code="civil_affairs",
+            jurisdiction_code=COUNTY,
+            period="2024",
+            original=directors(k),
+            original_filename="same-second.csv",
+            normalized=frame,
+            root=root,
+            received_at=NOW,
+        ).submission_id
+        for k in (7, 2, 9, 4)
+    ]
+    assert max(sent) != sent[-1]  # ordering by id would pick another submission
+
+    columnar.sync(root)
+    con = duckdb.connect()
+    seqs = con.execute(
+        "select submission_id, seq from read_parquet(?) order by seq",
+        [str(root / columnar.COLUMNAR / columnar.MANIFEST_PARQUET)],
+    ).fetchall()
+    con.close()
+    assert seqs == [(sid, n) for n, sid in enumerate(sent, start=1)]
+
+    db = tmp_path / "stg.duckdb"
+    res = run_dbt(["run", "--select", "stg_submissions__manifest"], db, submissions=root)
+    assert res.success, res.exception
+    con = duckdb.connect(str(db), read_only=True)
+    latest = con.execute(
+        "select submission_id from staging.stg_submissions__manifest where is_latest"
+    ).fetchall()
+    con.close()
+    assert latest == [(sent[-1],)]
 
 
 def _send_in_child(root: str, k: int, barrier, queue) -> None:

@@ -14,19 +14,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import county_villages
 
 from weibao import store, storekeeping
 from weibao.build import build
 from weibao.intake import submit
-from weibao.paths import REFERENCE_DIR, ROOT
+from weibao.paths import ROOT
 
 COUNTY = "330483"
 T0 = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 
 
 def _frame() -> pd.DataFrame:
-    units = pd.read_csv(REFERENCE_DIR / "org_units.csv", dtype=str, keep_default_na=False)
-    villages = sorted(units.loc[(units.county_code == COUNTY) & (units.level == "village"), "code"])
+    villages = county_villages(COUNTY)
     return pd.DataFrame({"org_unit_code": villages, "year": 2024, "child_director_count": 1})
 
 

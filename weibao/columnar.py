@@ -281,6 +281,4 @@ def _sync(con, root: Path, col: Path, say) -> SyncResult:
         for kind in _kinds()
     }
     n = con.execute("select count(*) from accepted").fetchone()[0]
-    return SyncResult(
-        submissions=n, added=len(new), rows=rows, rebuilt=rebuilt, problems=problems
-    )
+    return SyncResult(submissions=n, added=len(new), rows=rows, rebuilt=rebuilt, problems=problems)
