@@ -27,6 +27,11 @@ PAGES = [
     "views/reporting.py",
     "views/submit.py",
     "views/methodology.py",
+    "views/todo.py",
+    "views/cases.py",
+    "views/approval.py",
+    "views/audit_log.py",
+    "views/users.py",
 ]
 
 
