@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from engine_checks import checksum, difference
+from engine_checks import assert_marts_equal
 
 pytestmark = pytest.mark.skipif(
     shutil.which("java") is None and not os.environ.get("JAVA_HOME"), reason="no Java for Spark"
@@ -66,36 +66,10 @@ def _spark_rows(sql: str) -> list[tuple]:
 def test_every_spark_mart_equals_duckdb(builds) -> None:
     duck_path, result = builds
     assert result.nodes > 50
+    on_spark = [r[1] for r in _spark_rows("show tables in weibao")]
+    assert_marts_equal(duck_path, on_spark, _spark_rows, "weibao", "Spark")
     con = duckdb.connect(str(duck_path), read_only=True)
     try:
-        marts = [
-            t
-            for (t,) in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'main' order by table_name"
-            ).fetchall()
-        ]
-        on_spark = sorted(r[1] for r in _spark_rows("show tables in weibao"))
-        assert marts == on_spark
-        assert "fct_indicator_values" in marts and len(marts) >= 10
-        for table in marts:
-            columns = [
-                c
-                for (c,) in con.execute(
-                    "select column_name from information_schema.columns where table_schema = "
-                    "'main' and table_name = ? order by ordinal_position",
-                    [table],
-                ).fetchall()
-            ]
-            select = f"select {', '.join(columns)} from {{}}.{table}"
-            duck_rows = con.execute(select.format("main")).fetchall()
-            spark_rows = _spark_rows(select.format("weibao"))
-            assert len(spark_rows) == len(duck_rows), table
-            if checksum(spark_rows) != checksum(duck_rows):
-                only_duck, only_spark = difference(duck_rows, spark_rows)
-                pytest.fail(
-                    f"{table} differs ({columns}): DuckDB only {only_duck}, Spark only {only_spark}"
-                )
         assert con.execute("select count(*) from main.fct_indicator_values").fetchone()[0] > 1000
     finally:
         con.close()

@@ -187,32 +187,10 @@ def _plain(value: Any) -> Any:
 
 def load(con, raw_schema: str, submissions: Path):
     """Fill `raw_schema` with the raw tables the DuckDB load step produces, by COPY."""
-    import duckdb
+    from weibao.engines.raw import scratch_raw
+    from weibao.load import RAW_SCHEMA
 
-    from weibao.load import RAW_SCHEMA, load_submissions
-    from weibao.paths import DIVISIONS_FILE, committees_file
-
-    scratch = duckdb.connect()
-    try:
-        loaded = load_submissions(scratch, submissions)
-        # The `reference` sources, read exactly as their external_location reads them on DuckDB
-        # (models/staging/submissions/_submissions__sources.yml).
-        scratch.execute(
-            f"create table {RAW_SCHEMA}.divisions as "
-            f"select * from read_parquet({_literal(DIVISIONS_FILE)})"
-        )
-        scratch.execute(
-            f"create table {RAW_SCHEMA}.committees as select * from "
-            f"read_csv({_literal(committees_file())}, header = true, all_varchar = true)"
-        )
-        tables = [
-            t
-            for (t,) in scratch.execute(
-                "select table_name from information_schema.tables where table_schema = ? "
-                "order by table_name",
-                [RAW_SCHEMA],
-            ).fetchall()
-        ]
+    with scratch_raw(submissions) as (scratch, loaded, tables):
         with con.cursor() as cur:
             cur.execute(f"create schema {raw_schema}")
             for table in tables:
@@ -235,12 +213,6 @@ def load(con, raw_schema: str, submissions: Path):
                 cur.execute(f"analyze {raw_schema}.{table}")
         con.commit()
         return loaded
-    finally:
-        scratch.close()
-
-
-def _literal(path: Path) -> str:
-    return "'" + path.as_posix().replace("'", "''") + "'"
 
 
 def _pg_type(duck: str) -> str:

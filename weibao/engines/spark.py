@@ -126,43 +126,27 @@ def _drop_family(spark, base: str) -> None:
 
 def load(spark, raw_schema: str, submissions: Path, build_id: str):
     """Register the raw tables the DuckDB load step produces, written as Parquet."""
-    import duckdb
-
-    from weibao.load import RAW_SCHEMA, load_submissions
-    from weibao.paths import DIVISIONS_FILE, committees_file
+    from weibao.engines.raw import scratch_raw, sql_path
+    from weibao.load import RAW_SCHEMA
+    from weibao.paths import DIVISIONS_FILE
 
     out = spark_dir() / "raw" / build_id
     out.mkdir(parents=True, exist_ok=True)
-    scratch = duckdb.connect()
-    try:
-        loaded = load_submissions(scratch, submissions)
-        scratch.execute(
-            f"create table {RAW_SCHEMA}.committees as select * from "
-            f"read_csv({_literal(committees_file())}, header = true, all_varchar = true)"
-        )
-        tables = [
-            t
-            for (t,) in scratch.execute(
-                "select table_name from information_schema.tables where table_schema = ? "
-                "order by table_name",
-                [RAW_SCHEMA],
-            ).fetchall()
-        ]
+    with scratch_raw(submissions, divisions=False) as (scratch, loaded, tables):
         spark.sql(f"create database {raw_schema}")
         for table in tables:
             path = out / f"{table}.parquet"
-            scratch.execute(f"copy {RAW_SCHEMA}.{table} to {_literal(path)} (format parquet)")
+            scratch.execute(f"copy {RAW_SCHEMA}.{table} to {sql_path(path)} (format parquet)")
             spark.sql(f"create table {raw_schema}.{table} using parquet location {_literal(path)}")
         spark.sql(
             f"create table {raw_schema}.divisions using parquet location {_literal(DIVISIONS_FILE)}"
         )
         return loaded
-    finally:
-        scratch.close()
 
 
 def _literal(path: Path) -> str:
-    return "'" + Path(path).resolve().as_posix().replace("'", "\\'") + "'"
+    """A path as a Spark string literal (backslash escapes)."""
+    return "'" + Path(path).resolve().as_posix().replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _audit(spark, schema: str) -> None:

@@ -1,0 +1,53 @@
+"""The raw tables of the load step, for an engine that copies them (PostgreSQL, Spark).
+
+On DuckDB the dbt sources read the columnar store and the reference files directly. A server
+engine gets the same tables, filled by the same load step in a scratch in-memory DuckDB and
+then copied by the engine's own means (COPY, Parquet)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def sql_path(path: Path) -> str:
+    """A path as a single-quoted SQL string literal."""
+    return "'" + Path(path).as_posix().replace("'", "''") + "'"
+
+
+@contextmanager
+def scratch_raw(submissions: Path, divisions: bool = True) -> Iterator[tuple]:
+    """(scratch connection, LoadResult, raw table names in order), in schema load.RAW_SCHEMA.
+
+    The `reference` sources are read exactly as their external_location reads them on DuckDB
+    (models/staging/submissions/_submissions__sources.yml); `divisions=False` leaves out the
+    665k-row division table for an engine that reads its Parquet file itself."""
+    import duckdb
+
+    from weibao.load import RAW_SCHEMA, load_submissions
+    from weibao.paths import DIVISIONS_FILE, committees_file
+
+    scratch = duckdb.connect()
+    try:
+        loaded = load_submissions(scratch, submissions)
+        if divisions:
+            scratch.execute(
+                f"create table {RAW_SCHEMA}.divisions as "
+                f"select * from read_parquet({sql_path(DIVISIONS_FILE)})"
+            )
+        scratch.execute(
+            f"create table {RAW_SCHEMA}.committees as select * from "
+            f"read_csv({sql_path(committees_file())}, header = true, all_varchar = true)"
+        )
+        tables = [
+            t
+            for (t,) in scratch.execute(
+                "select table_name from information_schema.tables where table_schema = ? "
+                "order by table_name",
+                [RAW_SCHEMA],
+            ).fetchall()
+        ]
+        yield scratch, loaded, tables
+    finally:
+        scratch.close()
