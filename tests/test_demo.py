@@ -368,9 +368,10 @@ def test_store_index_notices_a_replaced_manifest(tmp_path):
     assert a.supersedes == "" and b.supersedes == a.submission_id
     # another process appends a later one: picked up from the file, not the cache
     with open(tmp_path / "manifest.csv", "a", encoding="utf-8") as fh:
+        # a whole record (the store skips a line whose sha256 is not 64 hex digits as torn)
         fh.write(
             "ext-1,orphan_foster,civil_affairs,640121,2022,2023-01-07T00:00:00Z,"
-            "e.csv,00,1,accepted,,x.csv,y.csv,false\n"
+            f"e.csv,{'0' * 64},1,accepted,,x.csv,y.csv,false\n"
         )
     c = accept(received_at=datetime(2023, 1, 8, tzinfo=UTC), **kw)
     assert c.supersedes == "ext-1"
