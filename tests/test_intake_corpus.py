@@ -43,13 +43,14 @@ def _sha(path: Path) -> str:
 
 
 def _accepted_area(root: Path) -> set[str]:
-    """Every file the build could read: everything but the manifest, its lock and quarantine."""
+    """Every file the build could read: everything but the manifest, its lock, quarantine and
+    people/ (users and the audit log, which intake appends to for every file since issue 9)."""
     return {
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
         if p.is_file()
         and p.name not in (store.MANIFEST, ".manifest.lock")
-        and p.relative_to(root).parts[0] != "quarantine"
+        and p.relative_to(root).parts[0] not in ("quarantine", "people")
     }
 
 
