@@ -38,6 +38,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src, dst)
     (copy / "reference").symlink_to(ROOT / "reference")  # divisions and policy texts, read only
+    # the schedule `weibao build` writes from expectations/*.yml, where the copy's dbt reads it
+    (copy / "target").mkdir()
+    (ROOT / "target" / "definitions").mkdir(parents=True, exist_ok=True)
+    (copy / "target" / "definitions").symlink_to(ROOT / "target" / "definitions")
     return copy
 
 
