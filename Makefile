@@ -1,6 +1,6 @@
 # Two commands on a fresh machine:
 #   make demo   install everything, build the demo warehouse, open the dashboard on 127.0.0.1:8501
-#   make test   install everything (with Chromium, a CJK font and PostgreSQL), run the whole test suite
+#   make test   install everything (Chromium, a CJK font, PostgreSQL, Java 17), lint, run the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,10 +23,11 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Chromium and Noto CJK for the browser test and chart export (Chinese renders as boxes without it);
-# PostgreSQL (initdb, pg_ctl) for the engine tests, which start a throwaway cluster on loopback.
+# PostgreSQL (initdb, pg_ctl) for the engine tests, which start a throwaway cluster on loopback;
+# Java 17 for Spark (pyspark runs in process; weibao/engines/spark.py uses it as JAVA_HOME).
 system:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk' \
-		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then \
+		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! ls /usr/lib/jvm/java-17-openjdk-*/bin/java >/dev/null 2>&1; then \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig postgresql openjdk-17-jre-headless >/dev/null; \
 	fi

@@ -36,6 +36,11 @@ class Settings:
     pg_schema: str = "weibao"
     pg_grace_seconds: int = 900
     pg_publish_wait_seconds: float = 120.0
+    # [spark] the published database, where Spark runs, and how long a replaced build is kept
+    spark_schema: str = "weibao"
+    spark_master: str = "local[2]"
+    spark_driver_memory: str = "2g"
+    spark_grace_seconds: int = 900
     # [people] sign-in and sessions (issue 9)
     lockout_failures: int = 5
     lockout_minutes: int = 15

@@ -15,7 +15,7 @@ B = `P_build_<id>`:
    B.t`) and records the build id in its properties. Spark's catalog has no transaction and no
    rename across databases, so the views are replaced one after the other: a reader may, for
    a few milliseconds, see two marts from two publications. The marts themselves are tables.
-4. Retired builds are dropped once older than `pg_grace_seconds` (the same grace as PostgreSQL).
+4. Retired builds are dropped once older than `spark_grace_seconds` (weibao.toml [spark]).
 
 Any failure drops B*; P is never touched before step 3. The Hive metastore is an embedded
 Derby database in `<spark_dir>/metastore`: one process at a time may use it.
@@ -36,6 +36,7 @@ import pandas as pd
 from weibao.engines import EngineError
 from weibao.errors import WeibaoError
 from weibao.paths import ROOT, submissions_dir
+from weibao.settings import settings
 
 LAYERS = ("", "_staging", "_intermediate", "_reference", "_raw")
 MART_TABLES = ("dim_org_units", "dim_indicators", "dim_targets", "fct_indicator_values")
@@ -50,12 +51,12 @@ def spark_dir() -> Path:
 
 
 def published_schema() -> str:
-    name = os.environ.get("WEIBAO_SPARK_SCHEMA", "weibao")
+    name = settings().spark_schema
     if not _IDENT.match(name):
         raise WeibaoError(
             f"Spark 数据库名不合规: {name}",
             f"invalid Spark database name: {name}",
-            "WEIBAO_SPARK_SCHEMA 只用小写字母、数字和下划线,不超过 30 个字符",
+            "spark_schema(WEIBAO_SPARK_SCHEMA)只用小写字母、数字和下划线,不超过 30 个字符",
         )
     return name
 
@@ -69,7 +70,7 @@ def session_config(base: Path | None = None) -> dict[str, str]:
             f"jdbc:derby:;databaseName={(base / 'metastore').as_posix()};create=true"
         ),
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={base.as_posix()}",
-        "spark.driver.memory": os.environ.get("WEIBAO_SPARK_DRIVER_MEMORY", "2g"),
+        "spark.driver.memory": settings().spark_driver_memory,
         "spark.sql.shuffle.partitions": "4",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
@@ -88,6 +89,11 @@ def session():
         raise WeibaoError(
             "未安装 pyspark", "pyspark is not installed", "运行 make install"
         ) from exc
+    if not os.environ.get("JAVA_HOME"):
+        # pyspark 4.3 runs on Java 17 or 21; a newer default `java` (seen: Temurin 25) may not
+        for home in sorted(Path("/usr/lib/jvm").glob("java-17-openjdk-*")):
+            os.environ["JAVA_HOME"] = str(home)
+            break
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise WeibaoError(
             "找不到 Java:Spark 需要 Java 17",
@@ -96,9 +102,7 @@ def session():
         )
     base = spark_dir()
     base.mkdir(parents=True, exist_ok=True)
-    builder = SparkSession.builder.appName("weibao").master(
-        os.environ.get("WEIBAO_SPARK_MASTER", "local[2]")
-    )
+    builder = SparkSession.builder.appName("weibao").master(settings().spark_master)
     for key, value in session_config(base).items():
         builder = builder.config(key, value)
     os.environ["WEIBAO_SPARK_DIR"] = base.as_posix()
@@ -108,9 +112,7 @@ def session():
 
 
 def describe() -> str:
-    return (
-        f"spark {os.environ.get('WEIBAO_SPARK_MASTER', 'local[2]')} database {published_schema()}"
-    )
+    return f"spark {settings().spark_master} database {published_schema()}"
 
 
 def _databases(spark) -> list[str]:
@@ -221,7 +223,6 @@ def _build(root: Path, say, dbt_vars: dict):
 
     from weibao.build import BuildResult, check_dbt_result, run_dbt
     from weibao.divisions import read_committees
-    from weibao.settings import settings
 
     read_committees()
     published = published_schema()
@@ -248,7 +249,7 @@ def _build(root: Path, say, dbt_vars: dict):
         _audit(spark, schema)
         previous = _publication(spark)
         publish(spark, schema, build_id)
-        drop_retired(spark, settings().pg_grace_seconds, keep=build_id)
+        drop_retired(spark, settings().spark_grace_seconds, keep=build_id)
         del previous
     except BaseException:
         _drop_family(spark, schema)
