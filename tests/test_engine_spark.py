@@ -111,3 +111,22 @@ def test_a_failed_publish_step_leaves_the_publication_untouched(builds) -> None:
     assert spark.publication_id() == before
     assert _spark_rows("select count(*) from weibao.fct_indicator_values") == rows_before
     assert empty not in [d for (d,) in _spark_rows("show databases")]
+
+
+def test_spark_that_cannot_start_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """A JVM that refuses its settings (here a nonsense driver memory) used to end
+    `weibao build --engine spark` in a Py4J traceback."""
+    import subprocess
+    import sys
+
+    env = os.environ | {
+        "WEIBAO_SPARK_DRIVER_MEMORY": "bogus",
+        "WEIBAO_SPARK_DIR": str(tmp_path / "spark"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "weibao", "build", "--engine", "spark"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert out.returncode != 0
+    assert "无法启动 Spark" in out.stderr and "Spark did not start" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -35,7 +35,6 @@ import pandas as pd
 
 from weibao.engines import EngineError
 from weibao.errors import WeibaoError
-from weibao.paths import submissions_dir
 
 # Schemas of one build or publication: marts, then the layers generate_schema_name puts beside.
 LAYERS = ("", "_staging", "_intermediate", "_reference", "_raw")
@@ -374,11 +373,9 @@ def _audit(con, schema: str) -> None:
 
 
 def build(submissions: Path | None = None, progress=None, dbt_vars: dict | None = None):
-    from weibao.build import _one_build_at_a_time
+    from weibao.engines.raw import one_build
 
-    say = progress or (lambda _msg: None)
-    with _one_build_at_a_time(say):
-        return _build(Path(submissions or submissions_dir()).resolve(), say, dbt_vars or {})
+    return one_build(_build, submissions, progress, dbt_vars)
 
 
 def _build(root: Path, say, dbt_vars: dict):

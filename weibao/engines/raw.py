@@ -51,3 +51,14 @@ def scratch_raw(submissions: Path, divisions: bool = True) -> Iterator[tuple]:
         yield scratch, loaded, tables
     finally:
         scratch.close()
+
+
+def one_build(inner, submissions: Path | None, progress, dbt_vars: dict | None):
+    """A server engine's build: one at a time (the same lock as DuckDB's), on the resolved
+    store, with a progress callback that may be None."""
+    from weibao.build import _one_build_at_a_time
+    from weibao.paths import submissions_dir
+
+    say = progress or (lambda _msg: None)
+    with _one_build_at_a_time(say):
+        return inner(Path(submissions or submissions_dir()).resolve(), say, dbt_vars or {})

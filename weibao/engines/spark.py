@@ -35,7 +35,7 @@ import pandas as pd
 
 from weibao.engines import EngineError
 from weibao.errors import WeibaoError
-from weibao.paths import ROOT, submissions_dir
+from weibao.paths import ROOT
 from weibao.settings import settings
 
 LAYERS = ("", "_staging", "_intermediate", "_reference", "_raw")
@@ -211,11 +211,9 @@ def drop_retired(spark, grace_seconds: float, keep: str, now: datetime | None = 
 
 
 def build(submissions: Path | None = None, progress=None, dbt_vars: dict | None = None):
-    from weibao.build import _one_build_at_a_time
+    from weibao.engines.raw import one_build
 
-    say = progress or (lambda _msg: None)
-    with _one_build_at_a_time(say):
-        return _build(Path(submissions or submissions_dir()).resolve(), say, dbt_vars or {})
+    return one_build(_build, submissions, progress, dbt_vars)
 
 
 def _build(root: Path, say, dbt_vars: dict):
@@ -231,7 +229,17 @@ def _build(root: Path, say, dbt_vars: dict):
     schema = f"{published}_build_{build_id}"
     started = time.perf_counter()
     say("0/3 启动 Spark / starting Spark …")
-    spark = session()
+    try:
+        spark = session()
+    except WeibaoError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a JVM that will not start, a locked metastore
+        raise WeibaoError(
+            "无法启动 Spark,未构建",
+            "Spark did not start; nothing was built",
+            f"检查 Java 17 与内存(spark_driver_memory);另一个进程可能正在使用 {spark_dir()}/metastore",
+            [str(exc).strip().splitlines()[0]],
+        ) from exc
     try:
         say(f"1/3 读取报送文件并写成 Parquet / loading submissions into {schema}_raw …")
         loaded = load(spark, schema + "_raw", root, build_id)
