@@ -109,7 +109,7 @@ def page(chromium: str):
 
 def test_overview_renders_in_chinese(server: str, page):
     page.goto(server, wait_until="domcontentloaded")
-    page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="总览", exact=True).wait_for(timeout=60_000)
     page.get_by_text("示例数据").first.wait_for(timeout=30_000)
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
@@ -118,7 +118,7 @@ def test_overview_renders_in_chinese(server: str, page):
 
 def test_regions_shows_a_plotly_chart(server: str, page):
     page.goto(f"{server}/regions", wait_until="domcontentloaded")
-    page.get_by_role("heading", name="地区").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="地区", exact=True).wait_for(timeout=60_000)
     page.locator(".stPlotlyChart .js-plotly-plot").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)  # let Plotly finish drawing before the screenshot
     page.screenshot(path=str(ARTIFACTS / "regions.png"), full_page=True)
@@ -128,7 +128,7 @@ def test_regions_shows_a_plotly_chart(server: str, page):
 
 def test_indicator_page_trend(server: str, page):
     page.goto(f"{server}/indicator", wait_until="domcontentloaded")
-    page.get_by_role("heading", name="指标").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="指标", exact=True).wait_for(timeout=60_000)
     page.locator(".stPlotlyChart .js-plotly-plot").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "indicator.png"), full_page=True)
@@ -148,14 +148,14 @@ def test_view_survives_a_reload_and_a_page_switch(server: str, page):
     and switching page keeps the view in the URL."""
     link = f"{server}/regions?lang=en&org=330483&year=2023&indicator=child_director_coverage"
     page.goto(link, wait_until="domcontentloaded")
-    page.get_by_role("heading", name="Regions").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Regions", exact=True).wait_for(timeout=60_000)
     page.get_by_text("桐乡市 · 2023").first.wait_for(timeout=30_000)
     page.reload(wait_until="domcontentloaded")
-    page.get_by_role("heading", name="Regions").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Regions", exact=True).wait_for(timeout=60_000)
     page.get_by_text("桐乡市 · 2023").first.wait_for(timeout=30_000)
     assert "lang=en" in page.url and "indicator=child_director_coverage" in page.url
     page.get_by_role("link", name="Overview").first.click()
-    page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Overview", exact=True).wait_for(timeout=60_000)
     url_has(page, "lang=en")
     assert "org=330483" in page.url and "year=2023" in page.url
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -163,7 +163,7 @@ def test_view_survives_a_reload_and_a_page_switch(server: str, page):
 
 def test_search_picker_finds_a_township_by_name(server: str, page):
     page.goto(server, wait_until="domcontentloaded")
-    page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="总览", exact=True).wait_for(timeout=60_000)
     search = page.get_by_label("搜索地区(名称或代码)")
     search.fill("乌镇")
     search.press("Enter")

@@ -78,7 +78,7 @@ def test_sign_in_form_in_a_browser(signed_server, chromium: str):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
             page.goto(url, wait_until="domcontentloaded")
-            page.get_by_role("heading", name="未保 weibao 登录").wait_for(timeout=60_000)
+            page.get_by_role("heading", name="未保 weibao 登录", exact=True).wait_for(timeout=60_000)
             page.get_by_label("用户名").fill("tx_lead")
             page.get_by_label("密码").fill("Wrong-pass1")
             page.get_by_role("button", name="登录").click()
@@ -86,11 +86,11 @@ def test_sign_in_form_in_a_browser(signed_server, chromium: str):
             page.get_by_label("用户名").fill("tx_lead")
             page.get_by_label("密码").fill("Start-pass1")
             page.get_by_role("button", name="登录").click()
-            page.get_by_role("heading", name="待办").wait_for(timeout=60_000)
+            page.get_by_role("heading", name="待办", exact=True).wait_for(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "signed-in.png"), full_page=True)
             assert page.locator('[data-testid="stException"]').count() == 0
             page.get_by_role("button", name="退出登录").click()
-            page.get_by_role("heading", name="未保 weibao 登录").wait_for(timeout=60_000)
+            page.get_by_role("heading", name="未保 weibao 登录", exact=True).wait_for(timeout=60_000)
         finally:
             browser.close()
     actions = [e["action"] for e in audit.read(people)]

@@ -281,7 +281,7 @@ def test_new_pages_render_in_chromium(server: str, page, url: str, title: str):
     """Deep link, Chinese heading, a table (or the units' expanders) drawn, no exception; a
     screenshot to look at."""
     page.goto(f"{server}/{url}", wait_until="domcontentloaded")
-    page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
     drawn = '[data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stExpander"]'
     page.locator(drawn).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
