@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,17 +69,18 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def server(published_warehouse: Path, chromium: str) -> Iterator[str]:
+@contextmanager
+def streamlit_server(env: dict, log_name: str) -> Iterator[str]:
+    """A real `streamlit run dashboards/app.py` on a free loopback port with `env`; its URL once
+    it answers /_stcore/health. Stopped (and its log closed) when the block ends."""
     port = free_port()
-    env = {**os.environ, "WEIBAO_WAREHOUSE": str(published_warehouse)}
     cmd = [
         sys.executable, "-m", "streamlit", "run", "dashboards/app.py",
         "--server.port", str(port), "--server.headless", "true",
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("w")
+    log = (ARTIFACTS / log_name).open("w")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -92,6 +94,13 @@ def server(published_warehouse: Path, chromium: str) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(published_warehouse: Path, chromium: str) -> Iterator[str]:
+    env = {**os.environ, "WEIBAO_WAREHOUSE": str(published_warehouse)}
+    with streamlit_server(env, "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ the user's to-do page, and signing out returns to the form."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM_FLAGS, ROOT, chromium, free_port, wait_healthy
+from test_browser import ARTIFACTS, CHROMIUM_FLAGS, chromium, streamlit_server
 
 from weibao import audit, users
 from weibao.settings import settings
@@ -46,27 +44,8 @@ def signed_server(published_warehouse: Path, chromium: str, tmp_path_factory) ->
     for k, v in old.items():
         os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
     settings.cache_clear()
-    port = free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "dashboards/app.py",
-        "--server.port", str(port), "--server.headless", "true",
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit-sign-in.log").open("w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
+    with streamlit_server(env, "streamlit-sign-in.log") as url:
         yield url, people
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def test_sign_in_form_in_a_browser(signed_server, chromium: str):
@@ -78,7 +57,9 @@ def test_sign_in_form_in_a_browser(signed_server, chromium: str):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
             page.goto(url, wait_until="domcontentloaded")
-            page.get_by_role("heading", name="未保 weibao 登录", exact=True).wait_for(timeout=60_000)
+            page.get_by_role("heading", name="未保 weibao 登录", exact=True).wait_for(
+                timeout=60_000
+            )
             page.get_by_label("用户名").fill("tx_lead")
             page.get_by_label("密码").fill("Wrong-pass1")
             page.get_by_role("button", name="登录").click()
@@ -90,7 +71,9 @@ def test_sign_in_form_in_a_browser(signed_server, chromium: str):
             page.screenshot(path=str(ARTIFACTS / "signed-in.png"), full_page=True)
             assert page.locator('[data-testid="stException"]').count() == 0
             page.get_by_role("button", name="退出登录").click()
-            page.get_by_role("heading", name="未保 weibao 登录", exact=True).wait_for(timeout=60_000)
+            page.get_by_role("heading", name="未保 weibao 登录", exact=True).wait_for(
+                timeout=60_000
+            )
         finally:
             browser.close()
     actions = [e["action"] for e in audit.read(people)]

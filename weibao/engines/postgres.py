@@ -22,7 +22,6 @@ Any failure drops B*; P is never touched before step 3.
 from __future__ import annotations
 
 import io
-import json
 import os
 import random
 import re
@@ -379,8 +378,9 @@ def build(submissions: Path | None = None, progress=None, dbt_vars: dict | None 
 
 
 def _build(root: Path, say, dbt_vars: dict):
-    from weibao.build import BuildResult, check_dbt_result, run_dbt
+    from weibao.build import BuildResult
     from weibao.divisions import read_committees
+    from weibao.engines.raw import dbt_build_in
     from weibao.settings import settings
 
     read_committees()  # a clear error for a wrong committees file, before anything runs
@@ -398,16 +398,7 @@ def _build(root: Path, say, dbt_vars: dict):
             f"    {loaded.submissions} 份报送 / submissions, "
             + ", ".join(f"{k} {v} 行" for k, v in loaded.rows.items())
         )
-        say("2/3 dbt build(转换、契约、检查)/ transform, contracts, tests …")
-        os.environ["WEIBAO_PG_BUILD_SCHEMA"] = schema
-        variables = {"raw_schema": schema + "_raw", **dbt_vars}
-        res = run_dbt(
-            ["build", "--target", "postgres", "--vars", json.dumps(variables)],
-            Path(os.devnull),
-            say,
-            root,
-        )
-        results, warnings = check_dbt_result(res)
+        results, warnings = dbt_build_in("postgres", schema, dbt_vars, root, say)
         warnings = loaded.problems + warnings
         say(f"3/3 核验并发布 / auditing and publishing {schema} → {published} …")
         _audit(con, schema)
@@ -417,7 +408,6 @@ def _build(root: Path, say, dbt_vars: dict):
         drop_family(con, schema)
         raise
     finally:
-        os.environ.pop("WEIBAO_PG_BUILD_SCHEMA", None)
         con.close()
     return BuildResult(
         describe(), time.perf_counter() - started, loaded.submissions, len(results), warnings

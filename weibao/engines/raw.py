@@ -62,3 +62,35 @@ def one_build(inner, submissions: Path | None, progress, dbt_vars: dict | None):
     say = progress or (lambda _msg: None)
     with _one_build_at_a_time(say):
         return inner(Path(submissions or submissions_dir()).resolve(), say, dbt_vars or {})
+
+
+def dbt_build_in(engine: str, schema: str, dbt_vars: dict, root: Path, say):
+    """`dbt build --target <engine>` into build schema `schema`, reading raw `<schema>_raw`.
+
+    The profile names the build schema through WEIBAO_<ENGINE>_BUILD_SCHEMA (profiles.yml), set
+    only for this call. Returns (results, warnings) as build.check_dbt_result does; a failed
+    node raises there, before anything is published."""
+    import json
+    import os
+
+    from weibao.build import check_dbt_result, run_dbt
+
+    env_var = f"WEIBAO_{engine.upper()}_BUILD_SCHEMA"
+    say("2/3 dbt build(转换、契约、检查)/ transform, contracts, tests …")
+    os.environ[env_var] = schema
+    try:
+        res = run_dbt(
+            [
+                "build",
+                "--target",
+                engine,
+                "--vars",
+                json.dumps({"raw_schema": schema + "_raw", **dbt_vars}),
+            ],
+            Path(os.devnull),
+            say,
+            root,
+        )
+        return check_dbt_result(res)
+    finally:
+        os.environ.pop(env_var, None)

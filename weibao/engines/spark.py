@@ -217,10 +217,10 @@ def build(submissions: Path | None = None, progress=None, dbt_vars: dict | None 
 
 
 def _build(root: Path, say, dbt_vars: dict):
-    import json
 
-    from weibao.build import BuildResult, check_dbt_result, run_dbt
+    from weibao.build import BuildResult
     from weibao.divisions import read_committees
+    from weibao.engines.raw import dbt_build_in
 
     read_committees()
     published = published_schema()
@@ -243,16 +243,7 @@ def _build(root: Path, say, dbt_vars: dict):
     try:
         say(f"1/3 读取报送文件并写成 Parquet / loading submissions into {schema}_raw …")
         loaded = load(spark, schema + "_raw", root, build_id)
-        say("2/3 dbt build(转换、契约、检查)/ transform, contracts, tests …")
-        os.environ["WEIBAO_SPARK_BUILD_SCHEMA"] = schema
-        variables = {"raw_schema": schema + "_raw", **dbt_vars}
-        res = run_dbt(
-            ["build", "--target", "spark", "--vars", json.dumps(variables)],
-            Path(os.devnull),
-            say,
-            root,
-        )
-        results, warnings = check_dbt_result(res)
+        results, warnings = dbt_build_in("spark", schema, dbt_vars, root, say)
         say(f"3/3 核验并发布 / auditing and publishing {schema} → {published} …")
         _audit(spark, schema)
         previous = _publication(spark)
@@ -263,8 +254,6 @@ def _build(root: Path, say, dbt_vars: dict):
         _drop_family(spark, schema)
         shutil.rmtree(spark_dir() / "raw" / build_id, True)
         raise
-    finally:
-        os.environ.pop("WEIBAO_SPARK_BUILD_SCHEMA", None)
     return BuildResult(
         describe(), time.perf_counter() - started, loaded.submissions, len(results), warnings
     )
