@@ -509,13 +509,21 @@ def clear() -> None:
 # ---- issue 7: national scale (search picker, paged regions, grouped supervision) ----------
 
 _PATH_NAMES = """
+    , above as (
+        -- only the few units named in the hits' codes, not all 665k: a semi-join on the
+        -- code, so the four joins below are on at most 4 × limit rows
+        select org_unit_code, org_unit_name from dim_org_units
+        where org_unit_code in (
+            select province_code from hits union select city_code from hits
+            union select county_code from hits union select township_code from hits)
+    )
     select h.*, concat_ws(' › ', p.org_unit_name, c.org_unit_name, k.org_unit_name,
             w.org_unit_name) as path
     from hits h
-    left join dim_org_units p on p.org_unit_code = h.province_code and h.level <> 'province'
-    left join dim_org_units c on c.org_unit_code = h.city_code and h.level <> 'city'
-    left join dim_org_units k on k.org_unit_code = h.county_code and h.level <> 'county'
-    left join dim_org_units w on w.org_unit_code = h.township_code and h.level <> 'township'
+    left join above p on p.org_unit_code = h.province_code and h.level <> 'province'
+    left join above c on c.org_unit_code = h.city_code and h.level <> 'city'
+    left join above k on k.org_unit_code = h.county_code and h.level <> 'county'
+    left join above w on w.org_unit_code = h.township_code and h.level <> 'township'
 """
 
 
@@ -523,7 +531,14 @@ _PATH_NAMES = """
 def search_units(db: DbKey, text: str, limit: int) -> pd.DataFrame:
     """Units whose code starts with text or whose name contains it, with the path of the
     units above them (省 › 市 › 县 › 乡); an exact code or name first, then higher levels, then code.
-    At most limit rows: a picker never lists every unit."""
+    At most limit rows: a picker never lists every unit.
+
+    Digits alone are a code prefix, and the scan of every name is skipped (no division name is
+    written in ASCII digits); anything else is looked for in the names."""
+    if text.isascii() and text.isdigit():
+        match, params = "substr(org_unit_code, 1, ?) = ?", [len(text), text]
+    else:
+        match, params = "position(? in org_unit_name) > 0", [text]
     sql = f"""
         with hits as (
             select org_unit_code, org_unit_name, level, level_rank, province_code, city_code,
@@ -531,7 +546,7 @@ def search_units(db: DbKey, text: str, limit: int) -> pd.DataFrame:
                 case when org_unit_code = ? or org_unit_name = ? then 0
                     when position(? in org_unit_name) = 1 then 1 else 2 end as rank_match
             from dim_org_units
-            where substr(org_unit_code, 1, ?) = ? or position(? in org_unit_name) > 0
+            where {match}
             order by rank_match, level_rank, org_unit_code
             limit ?
         )
@@ -540,7 +555,7 @@ def search_units(db: DbKey, text: str, limit: int) -> pd.DataFrame:
     """
     # position/substr rather than starts_with/contains: the same SQL on DuckDB and PostgreSQL;
     # no LIKE, so % and _ typed in the search are plain characters.
-    return _query(db, sql, [text, text, text, len(text), text, text, limit])
+    return _query(db, sql, [text, text, text, *params, limit])
 
 
 @_loader

@@ -106,6 +106,32 @@ def test_search_never_lists_more_than_the_limit(app: AppTest, units: pd.DataFram
     assert any("没有名称或代码与" in c.value for c in app.caption)
 
 
+@pytest.mark.parametrize("text", ["桐乡", "村", "镇", "3304", "330483001", "没有这个地方"])
+def test_search_loader_ranks_and_paths_every_hit(published_warehouse: Path, units, text: str):
+    """data.search_units against a ranking of its own over dim_org_units: exact code or name
+    first, then names that start with the text, then the rest; higher levels first; by code.
+    Digits search codes only, and every hit's path is its ancestors' names."""
+    import dashboards.data as data
+
+    st.cache_data.clear()
+    rank_of_level = {"province": 1, "city": 2, "county": 3, "township": 4, "village": 5}
+    u = units.copy()
+    if text.isdigit():
+        hit = u["org_unit_code"].str.startswith(text)
+    else:
+        hit = u["org_unit_name"].str.contains(text, regex=False)
+    u = u[hit].copy()
+    u["rank_match"] = 2
+    u.loc[u["org_unit_name"].str.startswith(text), "rank_match"] = 1
+    u.loc[(u["org_unit_code"] == text) | (u["org_unit_name"] == text), "rank_match"] = 0
+    u["level_rank"] = u["level"].map(rank_of_level)
+    wanted = u.sort_values(["rank_match", "level_rank", "org_unit_code"]).head(12)
+    got = data.search_units(text, 12)
+    assert list(got["org_unit_code"]) == list(wanted["org_unit_code"])
+    for code, path in zip(got["org_unit_code"], got["path"], strict=True):
+        assert path == " › ".join(path_of(units, code)[:-1])
+
+
 def test_units_below_step_down_the_tree(app: AppTest, units: pd.DataFrame):
     below = app.selectbox(key="_w_units_below")
     kids = units[units["parent_code"] == "330483"].sort_values("org_unit_code")
