@@ -528,13 +528,15 @@ _PATH_NAMES = """
 
 
 @_loader
-def search_units(db: DbKey, text: str, limit: int) -> pd.DataFrame:
+def search_units(db: DbKey, text: str, limit: int, within: str = "") -> pd.DataFrame:
     """Units whose code starts with text or whose name contains it, with the path of the
     units above them (省 › 市 › 县 › 乡); an exact code or name first, then higher levels, then code.
     At most limit rows: a picker never lists every unit.
 
     Digits alone are a code prefix, and the scan of every name is skipped (no division name is
-    written in ASCII digits); anything else is looked for in the names."""
+    written in ASCII digits); anything else is looked for in the names. `within`, a signed-in
+    user's jurisdiction, limits the search to it and below before the limit is applied, so
+    that units elsewhere never crowd out the user's own."""
     if text.isascii() and text.isdigit():
         match, params = "substr(org_unit_code, 1, ?) = ?", [len(text), text]
     else:
@@ -546,7 +548,7 @@ def search_units(db: DbKey, text: str, limit: int) -> pd.DataFrame:
                 case when org_unit_code = ? or org_unit_name = ? then 0
                     when position(? in org_unit_name) = 1 then 1 else 2 end as rank_match
             from dim_org_units
-            where {match}
+            where {match} and substr(org_unit_code, 1, ?) = ?
             order by rank_match, level_rank, org_unit_code
             limit ?
         )
@@ -555,7 +557,7 @@ def search_units(db: DbKey, text: str, limit: int) -> pd.DataFrame:
     """
     # position/substr rather than starts_with/contains: the same SQL on DuckDB and PostgreSQL;
     # no LIKE, so % and _ typed in the search are plain characters.
-    return _query(db, sql, [text, text, text, *params, limit])
+    return _query(db, sql, [text, text, text, *params, len(within), within, limit])
 
 
 @_loader

@@ -196,7 +196,9 @@ def jurisdiction_picker(lg: str) -> None:
         t("unit_search", lg), key="_w_unit_search", placeholder=t("unit_search_hint", lg)
     ).strip()
     if text:
-        hits = data.search_units(text, SEARCH_LIMIT + 1)
+        actor = st.session_state.get("actor")
+        within = (actor.jurisdiction or "") if actor is not None else ""
+        hits = data.search_units(text, SEARCH_LIMIT + 1, within)
         hits = hits[[allowed(c) for c in hits["org_unit_code"]]]
         if hits.empty:
             st.caption(t("unit_search_none", lg, text=text))

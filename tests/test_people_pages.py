@@ -202,3 +202,31 @@ def test_small_counts_leader_suppressed_statistician_unsuppressed_and_audited(
     assert {e["who"] for e in views} == {"fj_stat"}  # never the leader
     # once per area and year: 福建省 after sign-in, then 宁化县
     assert [e["object"] for e in views] == [f"35/{SMALL_YEAR}", f"{SMALL_COUNTY}/{SMALL_YEAR}"]
+
+
+def test_a_leaders_search_finds_units_of_their_own_jurisdiction_first(
+    people, published_warehouse: Path
+):
+    """The picker's search is scoped in SQL, before its limit: units elsewhere that rank higher
+    (奈曼旗's codes 150525… sort before 330483…) never crowd out the leader's own. On the old
+    code the limit took the first 31 matches in the whole warehouse and the guard then dropped
+    them all."""
+    import duckdb
+
+    con = duckdb.connect(str(published_warehouse), read_only=True)
+    try:
+        own, elsewhere_first = con.execute(
+            """select count(*) filter (where org_unit_code like '330483%'),
+                count(*) filter (where org_unit_code < '330483')
+            from dim_org_units where position('村' in org_unit_name) > 0"""
+        ).fetchone()
+    finally:
+        con.close()
+    assert own > 0 and elsewhere_first > 31  # the case the scope is for
+    at = sign_in(app(), "tx_lead", PW)
+    at.switch_page("views/overview.py").run()
+    at.text_input(key="_w_unit_search").input("村").run()
+    assert not at.exception, at.exception
+    options = at.selectbox(key="_w_unit_hits").options
+    assert len(options) == min(own, 30)
+    assert all("(330483" in o for o in options)
