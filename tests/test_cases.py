@@ -148,3 +148,67 @@ def test_the_brief_lists_open_and_overdue_cases(people, published_warehouse):
     cells = [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value]
     assert "挂牌督办" in cells and late.case_id in cells and "逾期未反馈" in cells
     assert done.case_id not in cells  # closed: not listed
+
+
+def test_an_inspector_acts_in_its_jurisdiction_only(people):
+    insp = actor("tx_insp", "inspector")
+    fj_insp = actor("fj_insp", "inspector", jurisdiction="35")
+    mz = actor("tx_mz", "agency", unit="civil_affairs")
+    with pytest.raises(WeibaoError) as exc:
+        cases.open_case(fj_insp, ITEM, "2026-12-31", "限期整改")
+    assert "330483" in exc.value.message_zh and "35" in exc.value.message_zh
+    case = cases.open_case(insp, ITEM, "2026-12-31", "限期整改")  # 桐乡市's own inspector
+    assert cases.frame(fj_insp, folder=people).empty  # cannot follow it either
+    cases.reply(mz, case.case_id, "已选聘", "2026-12-20")
+    with pytest.raises(WeibaoError):
+        cases.verify(fj_insp, case.case_id, close=True)
+    with pytest.raises(WeibaoError):
+        cases.reply(insp, case.case_id, "代为反馈", "2026-12-20")  # inspectors do not reply
+    assert cases.verify(insp, case.case_id, close=True).state == "closed"
+
+
+def test_case_cli_list_reply_close_and_refusals_in_words(people, monkeypatch, tmp_path):
+    """weibao case: the same rules as the page (they are weibao.cases's), bilingual errors."""
+    import os
+    import subprocess
+    import sys
+
+    from weibao.paths import ROOT
+
+    office = actor("zhang", "statistician")
+    actor("tx_mz", "agency", unit="civil_affairs")
+    actor("tx_edu", "agency", unit="education")
+    case = cases.open_case(office, ITEM, "2020-01-31", "限期整改")  # long overdue
+    env = os.environ | {"WEIBAO_PEOPLE": str(people)}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "weibao", "case", *args], env=env,
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+
+    listed = run("list", "--as", "tx_mz")
+    assert (
+        listed.returncode == 0 and case.case_id in listed.stdout and "逾期未反馈" in listed.stdout
+    )
+    assert case.case_id not in run("list", "--as", "tx_edu").stdout
+    other = run("reply", case.case_id, "--measures", "整改", "--expected", "2027-01-01",
+                "--as", "tx_edu")  # fmt: skip
+    assert other.returncode == 1 and "责任单位" in other.stderr and "Traceback" not in other.stderr
+    named = run("reply", case.case_id, "--measures", "整改联系人:王芳", "--expected", "2027-01-01",
+                "--as", "tx_mz")  # fmt: skip
+    assert named.returncode == 1 and "个人信息" in named.stderr
+    missing = run("reply", case.case_id, "--as", "tx_mz")
+    assert missing.returncode == 1 and "--measures" in missing.stderr
+    done = run("reply", case.case_id, "--measures", "已整改", "--expected", "2027-01-01",
+               "--as", "tx_mz")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "已反馈" in done.stdout
+    closed = run("close", case.case_id)  # the local statistician
+    assert closed.returncode == 0 and "已销号" in closed.stdout
+    assert cases.get(case.case_id, people).state == "closed"
+    assert [e["who"] for e in audit.read(people)][-2:] == ["tx_mz", f"cli:{_os()}"]
+
+
+def _os() -> str:
+    from weibao.access import os_user
+
+    return os_user()

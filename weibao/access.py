@@ -104,6 +104,19 @@ def require_submit(actor: Actor, agency_code: str, jurisdiction_code: str) -> No
     raise _refused(actor, "报送数据", "submit data", "报送由成员单位填报员或统计员进行")
 
 
+def require_withdraw(actor: Actor, agency_code: str, jurisdiction_code: str) -> None:
+    """Withdrawing a submission takes the same right as submitting it."""
+    try:
+        require_submit(actor, agency_code, jurisdiction_code)
+    except WeibaoError:
+        raise _refused(
+            actor,
+            f"撤回 {jurisdiction_code} {agency_code} 的报送(只能撤回本单位的报送)",
+            f"withdraw a submission of {agency_code} of {jurisdiction_code} (only its own unit's)",
+            "由报送单位本身或未保办统计员撤回",
+        ) from None
+
+
 def require_read(actor: Actor, code: str) -> None:
     """Reading a jurisdiction's figures: its own and below. Agencies read their own
     jurisdiction (their record and indicators) only."""

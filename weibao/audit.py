@@ -49,6 +49,7 @@ ACTIONS = (
     "submission_rejected",
     "submission_refused",
     "submission_withdrawn",
+    "withdrawal_refused",
     "approve",
     "unlock",
     "build",

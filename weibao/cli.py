@@ -281,6 +281,26 @@ def cmd_submit(args: argparse.Namespace) -> int:
     return 2 if receipt.status == "rejected" else 0
 
 
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    from weibao.intake import withdraw
+
+    entry = withdraw(args.submission_id, actor=_actor(args))
+    print(
+        f"已撤回 {entry.withdraws}(撤回记录 {entry.submission_id});下次构建起该期改用此前的报送"
+        f"\nwithdrawn {entry.withdraws} (record {entry.submission_id}); from the next build the "
+        "period uses the submission before it, if any"
+    )
+    return 0
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    from weibao import casecli
+
+    if args.action == "open":
+        _engine(args, read=True)  # the item is read from the publication
+    return casecli.run(args, _actor(args))
+
+
 def _receipt_text(receipt, lang: str) -> str:
     words = {
         "accepted": ("已接收", "accepted"),
@@ -335,6 +355,8 @@ def cmd_submissions(args: argparse.Namespace) -> int:
         "received_at",
         "rows",
         "supersedes",
+        "withdraws",
+        "submitted_by",
         "original_filename",
         "path",
     ]
@@ -747,6 +769,38 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--lang", choices=["zh", "en"], default="zh")
     with_as(u)
     u.set_defaults(func=cmd_submit)
+
+    wd = sub.add_parser(
+        "withdraw",
+        help="撤回一份已接收的报送 / withdraw an accepted submission",
+        description="在清单中追加一条撤回记录(原文件保留);下次构建起该期改用此前的报送。"
+        "审核锁定后不能撤回(E_PERIOD_LOCKED);成员单位只能撤回本单位的报送。"
+        " Appends a withdrawal line (the file is kept); from the next build the period uses the "
+        "submission before it. Refused once the period is locked, and for another unit's file.",
+    )
+    wd.add_argument("submission_id", metavar="SUBMISSION_ID", help="报送编号 / submission id")
+    with_as(wd)
+    wd.set_defaults(func=cmd_withdraw)
+
+    cs = sub.add_parser(
+        "case",
+        help="挂牌督办:列出、交办、反馈、销号、退回 / 督办单: list, open, reply, close, return",
+        description="list: 可见的督办单; open ITEM_ID --due DATE --instruction TEXT (督办清单中的"
+        "事项,读已发布数据); reply CASE_ID --measures TEXT --expected DATE [--note TEXT]; "
+        "close CASE_ID; return CASE_ID --reason TEXT. Same rules as the 挂牌督办 page.",
+    )
+    cs.add_argument("action", choices=["list", "open", "reply", "close", "return"])
+    cs.add_argument("id", nargs="?", metavar="ID", help="ITEM_ID (open) 或 or CASE_ID")
+    cs.add_argument("--due", metavar="DATE", help="整改期限 / due date, 2026-12-31")
+    cs.add_argument("--instruction", metavar="TEXT", help="领导批示 / the instruction")
+    cs.add_argument("--measures", metavar="TEXT", help="整改措施 / rectification measures")
+    cs.add_argument("--expected", metavar="DATE", help="预计完成日期 / expected completion")
+    cs.add_argument("--note", metavar="TEXT", default="", help="备注 / note")
+    cs.add_argument("--reason", metavar="TEXT", default="", help="退回原因 / reason to return")
+    cs.add_argument("--format", choices=["text", "json"], default="text")
+    with_warehouse(cs)
+    with_as(cs)
+    cs.set_defaults(func=cmd_case)
 
     us = sub.add_parser(
         "users",

@@ -2,7 +2,8 @@
 
 Layout under the store root (seeds/submissions/ by default, WEIBAO_SUBMISSIONS overrides):
 
-    manifest.csv                                  one line per submission, append-only
+    manifest.csv                                  one line per submission (and withdrawal),
+                                                  append-only
     <type>/<period>/<submission_id>.csv           normalised UTF-8 file the build reads
     originals/<type>/<period>/<submission_id>.<ext>   the bytes exactly as received
     quarantine/<submission_id>/                   rejected files with their receipt
@@ -16,6 +17,13 @@ A failed append is truncated back; a torn last line (a writer killed mid-line) i
 before the next append, and readers skip it and report it (`read_manifest(...).attrs`).
 Temporary files carry their writer's pid (`.tmp-<pid>-...`), so leftovers of a dead process
 can be told from files being written (see weibao.storekeeping).
+
+Each line records who handed the file in (`submitted_by`: the signed-in user, or the CLI's
+`cli:<os user>`). A withdrawal is a line of its own (status `withdrawn`, `withdraws` naming the
+accepted submission it takes back); the original stays, and "latest" for its key falls back to
+the previous accepted submission that is not withdrawn. Manifests written before these two
+columns still read (the columns are empty); the first append to one rewrites its header, once
+and atomically, keeping every line's values.
 """
 
 from __future__ import annotations
@@ -58,14 +66,18 @@ class ManifestEntry:
     original_filename: str
     sha256: str
     rows: int
-    status: str  # accepted | rejected
+    status: str  # accepted | rejected | withdrawn
     supersedes: str  # submission_id of the earlier accepted submission for the same key, or ""
     stored_path: str  # normalised file, relative to the store root ("" when rejected)
     original_path: str  # original bytes, relative to the store root
-    is_demo: bool
+    submitted_by: str  # who handed it in (or withdrew it): user name, or cli:<os user>
+    withdraws: str  # a withdrawal: the submission_id taken back; else ""
+    is_demo: bool  # last: a line cut short anywhere fails the validity check
 
 
 MANIFEST_COLUMNS = [f.name for f in fields(ManifestEntry)]
+ADDED_COLUMNS = ("submitted_by", "withdraws")  # absent from manifests written before issue 9
+STATUSES = ("accepted", "rejected", "withdrawn")
 _SHA = re.compile(r"[0-9a-f]{64}")
 
 
@@ -155,7 +167,7 @@ def _valid(row: dict[str, str]) -> bool:
     fails one of these (true/false cut short is neither)."""
     return (
         bool(row.get("submission_id"))
-        and row.get("status") in ("accepted", "rejected")
+        and row.get("status") in STATUSES
         and row.get("is_demo") in ("true", "false")
         and str(row.get("rows", "")).isdigit()
         and bool(_SHA.fullmatch(row.get("sha256", "")))
@@ -228,8 +240,16 @@ def read_manifest(root: Path | None = None) -> pd.DataFrame:
     root = root or submissions_dir()
     rows, problems = scan_manifest(root)
     frame = pd.DataFrame(rows, columns=[*MANIFEST_COLUMNS, "seq"], dtype=str)
+    for col in ADDED_COLUMNS:  # an older manifest without them
+        frame[col] = frame[col].fillna("")
     frame.attrs["problems"] = problems
     return frame
+
+
+def in_force(manifest: pd.DataFrame) -> pd.DataFrame:
+    """The accepted lines of a manifest frame that no withdrawal line takes back."""
+    taken_back = set(manifest.loc[manifest.status == "withdrawn", "withdraws"])
+    return manifest[(manifest.status == "accepted") & ~manifest.submission_id.isin(taken_back)]
 
 
 @dataclass(frozen=True)
@@ -287,6 +307,7 @@ def accept(
     received_at: datetime | None = None,
     is_demo: bool = False,
     root: Path | None = None,
+    submitted_by: str = "",
 ) -> ManifestEntry:
     """Store an accepted submission: original bytes, normalised CSV, then the manifest line.
 
@@ -329,9 +350,11 @@ def accept(
             sha256=ident.sha256,
             rows=len(normalized),
             status="accepted",
-            supersedes=index.latest.get(key, ""),
+            supersedes=index.latest(key),
             stored_path=stored.as_posix(),
             original_path=orig.as_posix(),
+            submitted_by=submitted_by,
+            withdraws="",
             is_demo=is_demo,
         )
         try:
@@ -356,6 +379,7 @@ def reject(
     received_at: datetime,
     keep_original: bool = True,
     root: Path | None = None,
+    submitted_by: str = "",
 ) -> ManifestEntry:
     """Quarantine a rejected file with its receipt. Nothing of it reaches the warehouse.
 
@@ -392,6 +416,8 @@ def reject(
             supersedes="",
             stored_path="",
             original_path=orig.as_posix() if orig else "",
+            submitted_by=submitted_by,
+            withdraws="",
             is_demo=False,
         )
         try:
@@ -410,13 +436,14 @@ def _latest_accepted(
 ) -> str | None:
     """Latest accepted submission for the key (by arrival: manifest order), or None."""
     with locked(root):
-        return _index(root).latest.get((stype, agency, jurisdiction, period)) or None
+        return _index(root).latest((stype, agency, jurisdiction, period)) or None
 
 
 @dataclass
 class _ManifestIndex:
     """What an append needs to know, built from the manifest and extended as it grows: every
-    id, and the latest accepted id per key.
+    id, and per key the accepted ids in arrival order less those withdrawn (the last is the
+    latest).
 
     The manifest is append-only, so only the bytes past `offset` are new since the last
     read. The cache is dropped when the file is replaced (other inode), shrinks, or the
@@ -429,7 +456,12 @@ class _ManifestIndex:
     tail: bytes = b""  # the bytes just before offset, to detect rewrites
     header: list[str] | None = None
     ids: set[str] = field(default_factory=set)
-    latest: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+    chains: dict[tuple[str, str, str, str], list[str]] = field(default_factory=dict)
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)  # accepted, by id
+
+    def latest(self, key: tuple[str, str, str, str]) -> str:
+        chain = self.chains.get(key)
+        return chain[-1] if chain else ""
 
 
 _INDEX: dict[str, _ManifestIndex] = {}
@@ -462,14 +494,20 @@ def _index(root: Path) -> _ManifestIndex:
             if row is None:
                 continue
             idx.ids.add(row["submission_id"])
+            key = (
+                row["submission_type"],
+                row["agency_code"],
+                row["jurisdiction_code"],
+                row["period"],
+            )
             if row["status"] == "accepted":
-                key = (
-                    row["submission_type"],
-                    row["agency_code"],
-                    row["jurisdiction_code"],
-                    row["period"],
-                )
-                idx.latest[key] = row["submission_id"]
+                idx.chains.setdefault(key, []).append(row["submission_id"])
+                idx.rows[row["submission_id"]] = row
+            elif row["status"] == "withdrawn":
+                chain = idx.chains.get(key, [])
+                if row.get("withdraws") in chain:
+                    chain.remove(row["withdraws"])
+                idx.rows.pop(row.get("withdraws", ""), None)
         idx.offset += end
         idx.tail = data[max(0, end - 64) : end]
         _INDEX[str(path)] = idx
@@ -512,7 +550,89 @@ def repair_tail(root: Path) -> str | None:
 
 def _prepare_append(root: Path) -> _ManifestIndex:
     repair_tail(root)
+    _upgrade_header(root)
     return _index(root)
+
+
+def _upgrade_header(root: Path) -> None:
+    """A manifest written before submitted_by and withdraws: rewrite it once with today's
+    header, every line keeping its values (the new columns empty). Caller holds the lock;
+    the file is replaced atomically (readers see the old or the new one) and it is logged."""
+    path = root / MANIFEST
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as fh:
+        first = fh.readline().decode("utf-8", errors="replace").rstrip("\r\n")
+    header = next(csv.reader([first]), [])
+    if header == MANIFEST_COLUMNS or set(header) - set(MANIFEST_COLUMNS):
+        return  # current, or not one this version knows how to upgrade: leave it be
+    data = path.read_bytes()
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    kept = 0
+    for n, _raw, line in _records(data):
+        if n == 1 or not line:
+            continue
+        values = next(csv.reader([line]), [])
+        if len(values) != len(header):  # a malformed line: keep it as it was, for a person
+            buf.write(line + "\n")
+            continue
+        writer.writerow({c: "" for c in ADDED_COLUMNS} | dict(zip(header, values, strict=True)))
+        kept += 1
+    atomic_write(path, buf.getvalue().encode("utf-8"))
+    log_action(root, "manifest_header_upgraded", added=list(ADDED_COLUMNS), lines=kept)
+
+
+def withdraw(
+    submission_id: str,
+    *,
+    submitted_by: str,
+    check: Callable[[dict[str, str]], None] | None = None,
+    root: Path | None = None,
+    now: datetime | None = None,
+) -> ManifestEntry:
+    """Append a withdrawal of an accepted submission that is not already withdrawn. The
+    submission's files and line stay; "latest" for its key falls back to the previous one.
+    `check(row)` runs under the lock on the submission's manifest row and may raise (rights,
+    period lock). Raises LookupError when there is no such accepted submission in force."""
+    root = root or submissions_dir()
+    with locked(root):
+        index = _prepare_append(root)
+        row = index.rows.get(submission_id)
+        if row is None:
+            raise LookupError(submission_id)
+        if check:
+            check(row)
+        received = (now or datetime.now(UTC)).astimezone(UTC)
+        ident = identify(
+            row["submission_type"],
+            row["jurisdiction_code"],
+            row["agency_code"],
+            row["period"],
+            received,
+            f"withdraw:{submission_id}".encode(),
+        )
+        entry = ManifestEntry(
+            submission_id=_unique_id(ident.submission_id, index.ids),
+            submission_type=row["submission_type"],
+            agency_code=row["agency_code"],
+            jurisdiction_code=row["jurisdiction_code"],
+            period=row["period"],
+            received_at=ident.received_at,
+            original_filename=row["original_filename"],
+            sha256=row["sha256"],  # the file taken back
+            rows=0,
+            status="withdrawn",
+            supersedes="",
+            stored_path="",
+            original_path="",
+            submitted_by=submitted_by,
+            withdraws=submission_id,
+            is_demo=row["is_demo"] == "true",
+        )
+        _append(root, entry)
+    return entry
 
 
 def _append(root: Path, entry: ManifestEntry) -> None:

@@ -209,6 +209,8 @@ def verify(root: Path) -> VerifyReport:
         )
     for row in rows:
         sid = row["submission_id"]
+        if row["status"] == "withdrawn":
+            continue  # a line of its own, no files: the withdrawn submission keeps its files
         if row["status"] == "accepted":
             report.files_checked += 2
             stored = root / row["stored_path"]

@@ -15,6 +15,7 @@ import data
 import streamlit as st
 import ui
 
+from weibao import audit
 from weibao.brief import brief_pdf, brief_xlsx, check
 from weibao.errors import WeibaoError
 from weibao.i18n import t
@@ -43,6 +44,22 @@ def pdf_bytes(path: str, publication: str, code: str, year: int, lang: str) -> b
     return brief_pdf(Path(path), code, year, lang)
 
 
+def exported(kind: str, actor, key: Key) -> bytes:
+    """The brief's bytes for a download, with the export in the audit log (the callable runs
+    when the button is clicked)."""
+    make = xlsx_bytes if kind == "xlsx" else pdf_bytes
+    data = make(*key)
+    if actor is not None:
+        audit.record(
+            "brief_export",
+            who=actor.name,
+            role=actor.role,
+            object=f"{key[2]}/{key[3]}",
+            detail={**actor.audit_detail(), "format": kind, "lang": key[4], "from": "dashboard"},
+        )
+    return data
+
+
 def file_name(code: str, year: int, kind: str, demo: bool) -> str:
     return f"brief_{code}_{year}{'_示例数据' if demo else ''}.{kind}"
 
@@ -53,7 +70,7 @@ def buttons(key: Key, demo: bool, lang: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         t("brief_download_xlsx", lang),
-        data=functools.partial(xlsx_bytes, *key),
+        data=functools.partial(exported, "xlsx", st.session_state.get("actor"), key),
         file_name=file_name(code, year, "xlsx", demo),
         mime=XLSX,
         icon=":material/table_view:",
@@ -61,7 +78,7 @@ def buttons(key: Key, demo: bool, lang: str) -> None:
     )
     right.download_button(
         t("brief_download_pdf", lang),
-        data=functools.partial(pdf_bytes, *key),
+        data=functools.partial(exported, "pdf", st.session_state.get("actor"), key),
         file_name=file_name(code, year, "pdf", demo),
         mime="application/pdf",
         icon=":material/picture_as_pdf:",

@@ -213,24 +213,60 @@ def show_receipt(receipt: Any, content: bytes, filename: str, lang: str) -> None
         )
 
 
+def withdraw_form(recent: pd.DataFrame, lang: str) -> None:
+    """Withdraw one of these accepted submissions (weibao.intake.withdraw checks the unit and
+    the period lock, and audits)."""
+    live = recent[(recent["status"] == "accepted") & ~recent["withdrawn"]]
+    if live.empty:
+        return
+    st.markdown(f"**{t('withdraw_heading', lang)}**")
+    st.caption(t("withdraw_note", lang))
+    left, right = st.columns([3, 1])
+    pick = left.selectbox(
+        t("withdraw_pick", lang),
+        list(live["submission_id"]),
+        key="withdraw_pick",
+        format_func=lambda sid: f"{sid} · {live.set_index('submission_id').loc[sid, 'period']}",
+    )
+    if right.button(t("withdraw_button", lang), icon=":material/undo:", key="withdraw_go"):
+        from weibao.intake import withdraw
+
+        try:
+            withdraw(pick, actor=st.session_state.get("actor"))
+        except WeibaoError as exc:
+            st.error(exc.message_zh if lang == "zh" else exc.message_en, icon=":material/block:")
+        else:
+            st.success(t("withdrawn_msg", lang, id=pick), icon=":material/undo:")
+
+
+def recent(params: dict[str, str]) -> pd.DataFrame:
+    """The unit's recent files of this type (withdrawal lines folded into `withdrawn`)."""
+    lines = data.recent_submissions(
+        params["submission_type"], params["agency_code"], params["jurisdiction_code"], n=10
+    )
+    taken_back = set(lines.loc[lines["status"] == "withdrawn", "withdraws"])
+    files = lines[lines["status"] != "withdrawn"]
+    return files.assign(withdrawn=files["submission_id"].isin(taken_back)).head(5)
+
+
 def history(params: dict[str, str], lang: str) -> None:
     st.subheader(t("history_heading", lang))
-    recent = data.recent_submissions(
-        params["submission_type"], params["agency_code"], params["jurisdiction_code"]
-    )
-    if recent.empty:
+    withdraw_form(recent(params), lang)
+    files = recent(params)  # read again: a withdrawal just made shows at once
+    if files.empty:
         st.caption(t("history_none", lang))
         return
-    received = pd.to_datetime(recent["received_at"], utc=True).dt.tz_localize(None) + BEIJING
+    shown = files["status"].where(~files["withdrawn"], "withdrawn")
+    received = pd.to_datetime(files["received_at"], utc=True).dt.tz_localize(None) + BEIJING
     st.dataframe(
         pd.DataFrame(
             {
                 t("received_at", lang): received.dt.strftime("%Y-%m-%d %H:%M"),
-                t("submit_period", lang): recent["period"],
-                t("status", lang): [submission_status(s).label(lang) for s in recent["status"]],
-                t("file_name", lang): recent["original_filename"],
-                t("rows", lang): recent["rows"],
-                t("submission_id", lang): recent["submission_id"],
+                t("submit_period", lang): files["period"],
+                t("status", lang): [submission_status(s).label(lang) for s in shown],
+                t("file_name", lang): files["original_filename"],
+                t("rows", lang): files["rows"],
+                t("submission_id", lang): files["submission_id"],
             }
         ),
         hide_index=True,

@@ -1,7 +1,8 @@
 """待办 To do: what is the signed-in user's to do, shown first after sign-in.
 
-Agencies: their missing submissions and the 督办单 waiting for their reply. Statisticians and
-inspectors: 督办单 replied and waiting for verification, and overdue ones; statisticians also
+Agencies: their deadlines coming up (weibao.todo, from the submission types), their missing
+submissions and the 督办单 waiting for their reply. Statisticians and inspectors: 督办单 replied
+and waiting for verification, and overdue ones; statisticians also the deadlines coming up and
 the jurisdiction's missing submissions. Leaders: the overdue 督办单 of their jurisdiction.
 """
 
@@ -12,8 +13,9 @@ import pandas as pd
 import streamlit as st
 import ui
 
-from weibao import cases
-from weibao.i18n import agency_name, t, word
+from weibao import cases, todo
+from weibao.i18n import agency_name, fmt_date, t, word
+from weibao.submission_types import SUBMISSION_TYPES
 
 lang = ui.lang()
 actor = st.session_state["actor"]
@@ -43,6 +45,22 @@ if not waiting.empty:
     st.page_link("views/cases.py", label=t("cases", lang), icon=":material/flag:")
 
 if actor.role in ("agency", "statistician"):
+    soon = todo.upcoming(actor)
+    if not soon.empty:
+        shown += 1
+        st.subheader(t("todo_deadlines", lang))
+        st.caption(t("todo_deadlines_note", lang, days=todo.DAYS))
+        names = {c: s.name_zh if lang == "zh" else s.name_en for c, s in SUBMISSION_TYPES.items()}
+        table = {
+            t("submission_type", lang): [names[c] for c in soon["submission_type"]],
+            t("submit_agency", lang): [agency_name(a, lang) for a in soon["agency_code"]],
+            t("submit_period", lang): soon["period"],
+            t("deadline", lang): [fmt_date(d, lang) for d in soon["deadline"]],
+        }
+        if actor.role != "agency":
+            table[t("todo_received", lang)] = soon["received"]
+        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+        st.page_link("views/submit.py", label=t("submit", lang), icon=":material/upload_file:")
     late = data.overdue(actor.jurisdiction or ui.org(), ui.year())
     if actor.role == "agency":
         late = late[

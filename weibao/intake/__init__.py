@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from weibao import audit, cells, store
-from weibao.access import Actor, local_cli, require_submit
+from weibao.access import Actor, local_cli, require_submit, require_withdraw
 from weibao.errors import WeibaoError
 from weibao.intake import gx
 from weibao.intake.checks import (
@@ -40,7 +40,7 @@ from weibao.intake.receipt import Issue, Receipt
 from weibao.paths import people_dir, submissions_dir
 from weibao.submission_types import SUBMISSION_TYPES
 
-__all__ = ["Issue", "Receipt", "annotated_rows", "submit", "validate"]
+__all__ = ["Issue", "Receipt", "annotated_rows", "submit", "validate", "withdraw"]
 
 
 def _gx_issues(
@@ -124,14 +124,13 @@ def _dedupe(issues: list[Issue]) -> list[Issue]:
 
 def _previous(ctx: Context, root: Path) -> pd.DataFrame | None:
     """The same unit's last accepted submission of this type, for the outlier check."""
-    m = store.read_manifest(root)
+    m = store.in_force(store.read_manifest(root))
     if m.empty:
         return None
     m = m[
         (m.submission_type == ctx.stype.code)
         & (m.agency_code == ctx.agency_code)
         & (m.jurisdiction_code == ctx.jurisdiction_code)
-        & (m.status == "accepted")
         & (m.period <= ctx.period)
     ]
     if m.empty:
@@ -250,7 +249,7 @@ def _rows_lost(frame: pd.DataFrame, ctx: Context, root: Path) -> Issue | None:
     """A file replacing this period's accepted submission with more than 10 % fewer rows: say
     how many and which units disappeared (a 1-row file once replaced 221 villages unremarked)."""
     try:
-        m = store.read_manifest(root)
+        m = store.in_force(store.read_manifest(root))
     except Exception:  # noqa: BLE001 - a damaged manifest is the store's to report, not intake's
         return None
     if m.empty:
@@ -259,7 +258,6 @@ def _rows_lost(frame: pd.DataFrame, ctx: Context, root: Path) -> Issue | None:
         (m.submission_type == ctx.stype.code)
         & (m.agency_code == ctx.agency_code)
         & (m.jurisdiction_code.astype(str) == ctx.jurisdiction_code)
-        & (m.status == "accepted")
         & (m.period.astype(str) == ctx.period)
     ]
     if m.empty:
@@ -447,10 +445,14 @@ def submit(
         # (masked) receipt. Other rejected files stay in quarantine for the retention period.
         personal = any(i.code == "E_PERSONAL_DATA" for i in receipt.issues)
         store.reject(
-            **common, receipt_json=render, rows=receipt.rows_read, keep_original=not personal
+            **common,
+            receipt_json=render,
+            rows=receipt.rows_read,
+            keep_original=not personal,
+            submitted_by=actor.name,
         )
     else:
-        entry = store.accept(**common, normalized=normalized)
+        entry = store.accept(**common, normalized=normalized, submitted_by=actor.name)
         receipt.submission_id = entry.submission_id
         receipt.supersedes = entry.supersedes or None
     audit.record(
@@ -467,6 +469,63 @@ def submit(
         folder=people,
     )
     return receipt
+
+
+def withdraw(
+    submission_id: str, *, actor: Actor | None = None, root: Path | None = None
+) -> store.ManifestEntry:
+    """Withdraw an accepted submission (issue 9): an appended manifest line, the original kept;
+    the key's latest submission falls back to the one before (or none) at the next build.
+
+    Only who may submit for the unit may withdraw (an agency its own unit's); a period that is
+    approved and locked refuses it with E_PERIOD_LOCKED. Audited either way."""
+    from weibao.access import role_zh
+    from weibao.approval import in_force
+
+    root = root or submissions_dir()
+    actor = actor or local_cli()
+    people = people_dir(root)
+
+    def check(row: dict[str, str]) -> None:
+        require_withdraw(actor, row["agency_code"], row["jurisdiction_code"])
+        event = in_force(row["submission_type"], row["jurisdiction_code"], row["period"], people)
+        if event is not None:
+            raise WeibaoError(
+                f"E_PERIOD_LOCKED 报送期间 {row['period']} 已于 {event.when_zh()}(北京时间)由 "
+                f"{event.who}({role_zh(event.role)})审核锁定,不能撤回 {submission_id}",
+                f"E_PERIOD_LOCKED the period {row['period']} was approved and locked by "
+                f"{event.who} ({event.role}) at {event.at}; {submission_id} cannot be withdrawn",
+                "如需更正,请联系未保办统计员退回修改(weibao unlock,须写明原因)",
+            )
+
+    try:
+        entry = store.withdraw(submission_id, submitted_by=actor.name, check=check, root=root)
+    except LookupError:
+        raise WeibaoError(
+            f"没有可撤回的报送 {submission_id}(编号不存在、未被接收或已撤回)",
+            f"no submission {submission_id} to withdraw (unknown, not accepted, or withdrawn)",
+            "用 weibao submissions 查看报送编号",
+        ) from None
+    except WeibaoError:
+        audit.record(
+            "withdrawal_refused",
+            who=actor.name,
+            role=actor.role,
+            object=submission_id,
+            detail=actor.audit_detail(),
+            folder=people,
+        )
+        raise
+    key = f"{entry.submission_type}/{entry.jurisdiction_code}/{entry.agency_code}/{entry.period}"
+    audit.record(
+        "submission_withdrawn",
+        who=actor.name,
+        role=actor.role,
+        object=submission_id,
+        detail={**actor.audit_detail(), "key": key, "withdrawal": entry.submission_id},
+        folder=people,
+    )
+    return entry
 
 
 def annotated_rows(data: bytes, filename: str, receipt: Receipt) -> bytes:

@@ -55,7 +55,7 @@ accepted as (
         max(received_at) as last_received_at,
         bool_or(is_demo) as is_demo
     from manifest
-    where status = 'accepted'
+    where status = 'accepted' and not is_withdrawn
     group by 1, 2, 3, 4
 
 ),
@@ -64,7 +64,7 @@ store as (
 
     select coalesce(bool_or(is_demo), false) as has_demo
     from manifest
-    where status = 'accepted'
+    where status = 'accepted' and not is_withdrawn
 
 ),
 
