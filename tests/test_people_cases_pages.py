@@ -213,3 +213,28 @@ def test_supervision_list_and_units_show_the_cases(people, mart):
     counted = sum(int(x) for line in lines for x in line.split("已交办 ")[1:2])
     owners = [u for u in str(item["responsible_member_units"]).split(";") if u]
     assert counted == len(owners) + 1  # each owner counts the listed case; 民政局 the other
+
+
+def test_case_open_from_the_cli_reads_the_item_from_the_publication(people, mart):
+    import os
+    import subprocess
+    import sys
+
+    [item_id] = mart(
+        "select min(item_id) as i from fct_supervision_items where org_unit_code = '330483'"
+    )["i"]
+
+    def case(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "weibao", "case", *args], cwd=ROOT,
+                              env=dict(os.environ), capture_output=True, text=True, timeout=300)  # fmt: skip
+
+    opened = case("open", item_id, "--due", "2099-01-31", "--instruction", "限期整改",
+                  "--as", "tx_insp")  # fmt: skip
+    assert opened.returncode == 0, opened.stderr
+    [made] = cases.load(people).values()
+    assert (made.item["item_id"], made.opened_by, made.due) == (item_id, "tx_insp", "2099-01-31")
+    leader = case("open", item_id, "--due", "2099-01-31", "--instruction", "x", "--as", "tx_lead")
+    assert leader.returncode == 1 and "无权" in leader.stderr and "Traceback" not in leader.stderr
+    unknown = case("open", "nothing|330483|2022", "--due", "2099-01-31", "--instruction", "x")
+    assert unknown.returncode == 1 and "督办清单中没有事项" in unknown.stderr
+    assert len(cases.load(people)) == 1
