@@ -139,20 +139,33 @@ def _query(sql: str, params: list | None = None) -> list[tuple]:
 _DIVISIONS = f"read_parquet('{DIVISIONS_FILE.as_posix()}')"
 
 
-@lru_cache(maxsize=4096)
-def _county(code: str) -> _County:
-    """One county with its townships and villages, read from the division table (sorted by
-    code, so the read touches only the row groups of that county). A county's arrays depend
-    on its own divisions only, so its demo data do not depend on which other counties are
-    generated."""
-    ((name, province, city),) = _query(
-        "select name, province_code, city_code from DIVISIONS where code = ?", [code]
+_COUNTY_CACHE: dict[str, _County] = {}
+
+
+def _load_counties(codes: Iterable[str]) -> None:
+    """Read the counties not yet cached, with their townships and villages, in one pass over
+    the division table (a national run reads all 2,978 at once instead of 6,000 queries)."""
+    missing = sorted(set(codes) - _COUNTY_CACHE.keys())
+    if not missing:
+        return
+    heads = _query(
+        "select code, name, province_code, city_code from DIVISIONS "
+        "where code in (select unnest(?::varchar[]))",
+        [missing],
     )
     rows = _query(
-        "select code, level, township_code, contains(name, '社区') from DIVISIONS "
-        "where county_code = ? and level_rank >= 4 order by code",
-        [code],
+        "select county_code, code, level, township_code, contains(name, '社区') from DIVISIONS "
+        "where county_code in (select unnest(?::varchar[])) and level_rank >= 4 order by code",
+        [missing],
     )
+    by_county: dict[str, list[tuple]] = {code: [] for code in missing}
+    for r in rows:
+        by_county[r[0]].append(r[1:])
+    for code, name, province, city in heads:
+        _COUNTY_CACHE[code] = _county_from_rows(code, name, province, city, by_county[code])
+
+
+def _county_from_rows(code: str, name: str, province: str, city: str, rows: list) -> _County:
     t = np.array([r[0] for r in rows if r[1] == "township"], dtype=str)
     v = [r for r in rows if r[1] == "village"]
     return _County(
@@ -165,6 +178,15 @@ def _county(code: str) -> _County:
         village_town=np.searchsorted(t, np.array([r[2] for r in v], dtype=str)),
         village_is_community=np.array([bool(r[3]) for r in v], dtype=bool),
     )
+
+
+def _county(code: str) -> _County:
+    """One county with its townships and villages, read from the division table. A county's
+    arrays depend on its own divisions only, so its demo data do not depend on which other
+    counties are generated."""
+    if code not in _COUNTY_CACHE:
+        _load_counties([code])
+    return _COUNTY_CACHE[code]
 
 
 class _Counties(Mapping):
@@ -489,12 +511,37 @@ def _orphan_foster(county: str, year: int, seed: int) -> pd.DataFrame:
 
 def _original_bytes(stype_code: str, frame: pd.DataFrame) -> bytes:
     """The file as an agency would upload it: UTF-8 CSV with the template's Chinese headers."""
+    return _render(stype_code, frame)[0]
+
+
+def _missing(v: object) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
+def _render(stype_code: str, frame: pd.DataFrame) -> tuple[bytes, bytes]:
+    """The original file (as an agency would upload it: UTF-8 CSV, the template's Chinese
+    headers, CRLF) and the normalised file (exactly as accept() stores it: pandas' to_csv of
+    the frame), from one pass over the frame's values. The demo's frames hold int64 and
+    string columns, which csv.writer renders as to_csv does (it uses csv.writer too, with a
+    missing value written as ""); any other column type goes through to_csv itself."""
     cols = SUBMISSION_TYPES[stype_code].columns
+    names = [c.name for c in cols]
+    if list(frame.columns) != names:
+        raise ValueError(f"normalised columns {list(frame.columns)} != {names}")
+    values = [frame[n].tolist() for n in names]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([c.header_zh for c in cols])
-    w.writerows(zip(*(frame[c.name].tolist() for c in cols), strict=True))
-    return buf.getvalue().encode("utf-8")
+    w.writerows(zip(*values, strict=True))
+    original = buf.getvalue().encode("utf-8")
+    if not all(pd.api.types.is_string_dtype(t) or str(t) == "int64" for t in frame.dtypes.tolist()):
+        return original, store.normalised_csv(frame)
+    values = [[None if _missing(v) else v for v in col] for col in values]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(names)
+    w.writerows(zip(*values, strict=True))
+    return original, buf.getvalue().encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -1429,6 +1476,8 @@ def generate(
     progress: Callable[[str], None] | None = None,
     counties: Iterable[str] | None = None,
     jurisdictions: Iterable[str] | None = None,
+    bulk: bool = True,
+    workers: int | None = None,
 ) -> int:
     """Write demo submissions for every county under the committees (or under
     `jurisdictions`, or exactly `counties`) and year into the store; province and city
@@ -1436,6 +1485,11 @@ def generate(
 
     Returns the number of submissions written. Submissions already in the store (same id)
     are skipped, so running twice with the same arguments writes nothing the second time.
+
+    `bulk` (the default) renders and writes the files in worker processes (`workers`, by
+    default one per core for a large run, none for a small one) and appends each year's
+    manifest lines in one write (store.accept_staged); `bulk=False` stores each submission
+    with store.accept(), the path of a real submission. Both write the same bytes.
     """
     root = Path(root) if root is not None else submissions_dir()
     all_counties = _counties()
@@ -1448,7 +1502,190 @@ def generate(
         raise ValueError(f"unknown county codes: {unknown}")
     existing = set(read_manifest(root).submission_id)
     with _without_fsync(root):
+        if bulk:
+            return _write_bulk(root, wanted, committees, years, seed, progress, existing, workers)
         return _write(root, wanted, committees, years, seed, progress, existing)
+
+
+# --------------------------------------------------------------------------- bulk writing
+#
+# A national run is about 490,000 submissions (980,000 files). Stored one accept() at a time
+# it took hours: a pandas to_csv per file, a lock, a manifest append and two atomic writes
+# each. In bulk, worker processes compute chunks of counties, render both files with
+# csv.writer and write them under staged names (`.tmp-<this pid>-staged-...`, which
+# clean-up leaves alone while this process lives); then this process sorts each year into
+# arrival order, exactly as _year_pending does, and store.accept_staged() renames the files
+# into place and appends the year's manifest lines under the store's lock.
+
+BULK_CHUNK = 48  # counties per worker task
+_EXISTING: frozenset[str] = frozenset()  # in a worker: ids already in the manifest
+
+
+def _init_worker(existing: frozenset[str]) -> None:
+    global _EXISTING
+    _EXISTING = existing
+
+
+def _stage(
+    root: Path, p: _Pending, owner: int, tag: str, existing, folders: set[Path]
+) -> tuple[str, store.Staged | None]:
+    """Render one pending submission and write its two files under staged names, unless its
+    id is already in the store. Returns its id and what was staged."""
+    original, normalised = _render(p.submission_type, p.frame)
+    ident = identify(p.submission_type, p.county, p.agency, p.period, p.received_at, original)
+    if ident.submission_id in existing:
+        return ident.submission_id, None
+    ext = Path(p.filename).suffix.lower() or ".csv"
+    paths = []
+    for folder, suffix, data in (
+        (root / "originals" / p.submission_type / p.period, ext, original),
+        (root / p.submission_type / p.period, ".csv", normalised),
+    ):
+        if folder not in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            folders.add(folder)
+        path = folder / store.staged_name(owner, tag, suffix)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        paths.append(path)
+    return ident.submission_id, store.Staged(
+        submission_type=p.submission_type,
+        agency_code=p.agency,
+        jurisdiction_code=p.county,
+        period=p.period,
+        ident=ident,
+        original_filename=p.filename,
+        rows=len(p.frame),
+        staged_original=paths[0],
+        staged_normalised=paths[1],
+        is_demo=True,
+    )
+
+
+def _order(p: _Pending, group: int, position: int, n: int) -> tuple:
+    """_year_pending's sort key, then its list order (group, county, place in the county)."""
+    return (p.received_at, p.submission_type, p.county, p.agency, group, position, n)
+
+
+_COUNTY_GROUPS = ("_county_year", "_generic_county_year", "_issue8_county_year")
+
+
+def _stage_counties(
+    root: Path, year: int, counties: list[str], first: int, seed: int, owner: int
+) -> list[tuple[tuple, str, store.Staged | None]]:
+    """A worker task: every county-level submission of `counties` for one year, staged."""
+    _load_counties(counties)
+    out, folders = [], set()
+    for group, name in enumerate(_COUNTY_GROUPS):
+        make = globals()[name]
+        for position, county in enumerate(counties, start=first):
+            for n, p in enumerate(make(county, year, seed)):
+                tag = f"{year}-{group}-{position}-{n}"
+                sid, staged = _stage(root, p, owner, tag, _EXISTING, folders)
+                out.append((_order(p, group, position, n), sid, staged))
+    return out
+
+
+def _write_bulk(
+    root: Path,
+    wanted: list[str],
+    committees: frozenset[str],
+    years: Sequence[int],
+    seed: int,
+    progress: Callable[[str], None] | None,
+    existing: set[str],
+    workers: int | None,
+) -> int:
+    global _EXISTING
+    years = sorted(set(int(y) for y in years))
+    owner = os.getpid()
+    chunks = [(i, wanted[i : i + BULK_CHUNK]) for i in range(0, len(wanted), BULK_CHUNK)]
+    tasks = [(year, first, part) for year in years for first, part in chunks]
+    if workers is None:
+        big = len(wanted) * len(years) >= 40 and (os.cpu_count() or 1) >= 2
+        workers = (os.cpu_count() or 1) if big else 0
+    written = 0
+    saved, _EXISTING = _EXISTING, frozenset(existing)
+    pool = None
+    try:
+        if workers:
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(_EXISTING,),
+            )
+            n = len(tasks)
+            results = pool.map(
+                _stage_counties,
+                [root] * n,
+                [t[0] for t in tasks],
+                [t[2] for t in tasks],
+                [t[1] for t in tasks],
+                [seed] * n,
+                [owner] * n,
+            )
+        else:
+            results = (
+                _stage_counties(root, y, part, first, seed, owner) for y, first, part in tasks
+            )
+        results = iter(results)
+        for year in years:
+            staged = [row for _chunk in chunks for row in next(results)]
+            written += _place_year(root, year, wanted, committees, seed, owner, staged, existing)
+            if progress:
+                progress(f"{year}: {len(staged)} demo submissions for {len(wanted)} counties")
+    finally:
+        _EXISTING = saved
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return written
+
+
+def _place_year(
+    root: Path,
+    year: int,
+    wanted: list[str],
+    committees: frozenset[str],
+    seed: int,
+    owner: int,
+    staged: list[tuple[tuple, str, store.Staged | None]],
+    existing: set[str],
+) -> int:
+    """Add the year's submissions above the county, sort all into arrival order and store
+    them. Returns how many were new."""
+    above = _jurisdictions_above_county(wanted, committees)
+    task_jurisdictions = sorted(set(above) | (set(_tasks().jurisdiction_code) & set(wanted)))
+    folders: set[Path] = set()
+    for group, make, codes in (
+        (3, lambda j: _jurisdiction_year(j, year, seed, committees), above),
+        (4, lambda j: _task_progress(j, year, seed), task_jurisdictions),
+    ):
+        for position, j in enumerate(codes):
+            for n, p in enumerate(make(j)):
+                tag = f"{year}-{group}-{position}-{n}"
+                sid, item = _stage(root, p, owner, tag, existing, folders)
+                staged.append((_order(p, group, position, n), sid, item))
+    staged.sort(key=lambda row: row[0])
+    keep = []
+    try:
+        for _order_key, sid, item in staged:
+            if item is None:
+                continue
+            if sid in existing:  # the same id twice in one run: the first one stays
+                item.staged_original.unlink(missing_ok=True)
+                item.staged_normalised.unlink(missing_ok=True)
+                continue
+            existing.add(sid)
+            keep.append(item)
+        store.accept_staged(root, keep)
+    except BaseException:
+        for _order_key, _sid, item in staged:
+            if item is not None:
+                item.staged_original.unlink(missing_ok=True)
+                item.staged_normalised.unlink(missing_ok=True)
+        raise
+    return len(keep)
 
 
 def _year_pending(

@@ -37,7 +37,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -327,9 +327,7 @@ def accept(
         original,
     )
     ext = Path(original_filename).suffix.lower() or ".csv"
-    buf = io.StringIO()
-    normalized.to_csv(buf, index=False, lineterminator="\n")
-    normalised_bytes = buf.getvalue().encode("utf-8")
+    normalised_bytes = normalised_csv(normalized)
     with locked(root):
         index = _prepare_append(root)
         sid = _unique_id(ident.submission_id, index.ids)
@@ -338,24 +336,20 @@ def accept(
         # Files first: a manifest line never points at a file that is not there. Both under
         # the lock, so a file no line names is a leftover of a dead process (storekeeping).
         _write_all(root, [(orig, original), (stored, normalised_bytes)])
-        key = (submission_type, agency_code, jurisdiction_code, period)
-        entry = ManifestEntry(
-            submission_id=sid,
-            submission_type=submission_type,
-            agency_code=agency_code,
-            jurisdiction_code=jurisdiction_code,
-            period=period,
-            received_at=ident.received_at,
-            original_filename=_clean_name(original_filename),
-            sha256=ident.sha256,
-            rows=len(normalized),
-            status="accepted",
-            supersedes=index.latest(key),
-            stored_path=stored.as_posix(),
-            original_path=orig.as_posix(),
-            submitted_by=submitted_by,
-            withdraws="",
-            is_demo=is_demo,
+        entry = _accepted_entry(
+            sid,
+            submission_type,
+            agency_code,
+            jurisdiction_code,
+            period,
+            ident,
+            original_filename,
+            len(normalized),
+            index.latest,
+            stored,
+            orig,
+            is_demo,
+            submitted_by,
         )
         try:
             _append(root, entry)
@@ -364,6 +358,141 @@ def accept(
                 (root / rel).unlink(missing_ok=True)
             raise
     return entry
+
+
+def _accepted_entry(
+    sid: str,
+    submission_type: str,
+    agency_code: str,
+    jurisdiction_code: str,
+    period: str,
+    ident: Identity,
+    original_filename: str,
+    rows: int,
+    latest: Callable[[tuple[str, str, str, str]], str],
+    stored: Path,
+    orig: Path,
+    is_demo: bool,
+    submitted_by: str = "",
+) -> ManifestEntry:
+    """The manifest record of an accepted submission (shared by accept and accept_staged).
+    `latest(key)` is the latest accepted id for the key so far ("" if none)."""
+    key = (submission_type, agency_code, jurisdiction_code, period)
+    return ManifestEntry(
+        submission_id=sid,
+        submission_type=submission_type,
+        agency_code=agency_code,
+        jurisdiction_code=jurisdiction_code,
+        period=period,
+        received_at=ident.received_at,
+        original_filename=_clean_name(original_filename),
+        sha256=ident.sha256,
+        rows=rows,
+        status="accepted",
+        supersedes=latest(key),
+        stored_path=stored.as_posix(),
+        original_path=orig.as_posix(),
+        submitted_by=submitted_by,
+        withdraws="",
+        is_demo=is_demo,
+    )
+
+
+def normalised_csv(normalized: pd.DataFrame) -> bytes:
+    """The normalised file's bytes, as accept() stores them."""
+    buf = io.StringIO()
+    normalized.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An accepted submission whose two files are already written under temporary names
+    (`.tmp-<pid of a live process>-...`, so clean-up leaves them while that process runs) in
+    the folders they belong in. Made by bulk writers (the demo generator), which render many
+    submissions in worker processes; accept_staged() gives them their final names and their
+    manifest lines exactly as accept() would have."""
+
+    submission_type: str
+    agency_code: str
+    jurisdiction_code: str
+    period: str
+    ident: Identity
+    original_filename: str
+    rows: int
+    staged_original: Path  # absolute
+    staged_normalised: Path  # absolute
+    is_demo: bool
+
+
+def staged_name(pid: int, tag: str, suffix: str) -> str:
+    """A staged file's name: a temporary file of process `pid` (see weibao.storekeeping)."""
+    return f"{TMP_PREFIX}{pid}-staged-{tag}{suffix}"
+
+
+def accept_staged(root: Path, items: Sequence[Staged]) -> list[ManifestEntry]:
+    """Store many accepted submissions whose files are staged: under the store's lock, each
+    gets its id (unique, as in accept()), its files are renamed into place, and then all
+    their manifest lines are appended in one write, in the order given (the arrival order).
+    The records are exactly those accept() would write for the same submissions in the same
+    order. If the append fails, the manifest is truncated back and the files renamed by this
+    call are removed, as accept() does for one."""
+    if not items:
+        return []
+    stypes = {i.submission_type for i in items}
+    unknown = stypes - set(submission_types.SUBMISSION_TYPES)
+    if unknown:
+        raise ValueError(f"unknown submission types {sorted(unknown)}")
+    entries: list[ManifestEntry] = []
+    placed: list[Path] = []
+    with locked(root):
+        index = _prepare_append(root)
+        taken = set(index.ids)
+        placed_latest: dict[tuple[str, str, str, str], str] = {}
+
+        def latest(key: tuple[str, str, str, str]) -> str:
+            return placed_latest.get(key) or index.latest(key)
+
+        try:
+            for item in items:
+                sid = _unique_id(item.ident.submission_id, taken)
+                ext = Path(item.original_filename).suffix.lower() or ".csv"
+                stored = Path(item.submission_type) / item.period / f"{sid}.csv"
+                orig = Path("originals") / item.submission_type / item.period / f"{sid}{ext}"
+                for src, rel in ((item.staged_original, orig), (item.staged_normalised, stored)):
+                    if src.parent != (root / rel).parent:
+                        raise ValueError(f"{src} is not staged in {(root / rel).parent}")
+                    os.replace(src, root / rel)
+                    placed.append(root / rel)
+                entry = _accepted_entry(
+                    sid,
+                    item.submission_type,
+                    item.agency_code,
+                    item.jurisdiction_code,
+                    item.period,
+                    item.ident,
+                    item.original_filename,
+                    item.rows,
+                    latest,
+                    stored,
+                    orig,
+                    item.is_demo,
+                )
+                taken.add(sid)
+                key = (
+                    item.submission_type,
+                    item.agency_code,
+                    item.jurisdiction_code,
+                    item.period,
+                )
+                placed_latest[key] = sid
+                entries.append(entry)
+            _append(root, *entries)
+        except BaseException:
+            for path in placed:
+                path.unlink(missing_ok=True)
+            raise
+    return entries
 
 
 def reject(
@@ -524,9 +653,11 @@ def repair_tail(root: Path) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     with open(path, "r+b") as fh:
-        data = fh.read()
-        if data.endswith(b"\n"):
+        fh.seek(-1, os.SEEK_END)
+        if fh.read(1) == b"\n":  # the usual case: no need to read a large manifest
             return None
+        fh.seek(0)
+        data = fh.read()
         end = data.rfind(b"\n") + 1
         header = next(csv.reader([data[: max(end - 1, 0)].split(b"\n")[0].decode()]), [])
         tail = data[end:]
@@ -635,18 +766,20 @@ def withdraw(
     return entry
 
 
-def _append(root: Path, entry: ManifestEntry) -> None:
-    """Append one line. Caller holds the lock and has called _prepare_append. If the write
-    fails (disk full, file-size limit, I/O error), the file is truncated back to where it
-    was, so no torn line is left for the next writer to glue onto."""
+def _append(root: Path, *entries: ManifestEntry) -> None:
+    """Append one line per entry, in one write. Caller holds the lock and has called
+    _prepare_append. If the write fails (disk full, file-size limit, I/O error), the file is
+    truncated back to where it was, so no torn line is left for the next writer to glue
+    onto."""
     path = root / MANIFEST
-    row = asdict(entry)
-    row["is_demo"] = "true" if entry.is_demo else "false"
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
     if not path.exists() or path.stat().st_size == 0:
         writer.writeheader()
-    writer.writerow(row)
+    for entry in entries:
+        row = asdict(entry)
+        row["is_demo"] = "true" if entry.is_demo else "false"
+        writer.writerow(row)
     data = buf.getvalue().encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
