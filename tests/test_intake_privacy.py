@@ -131,6 +131,8 @@ def test_fullwidth_digits_that_are_not_personal_are_echoed_but_long_runs_masked(
         ("联系人欧阳娜娜负责跟进", "欧阳娜娜"),
         ("司马光同学家庭已纳入帮扶", "司马光"),
         ("张伟", "张伟"),
+        ("由王芳负责整改", "王芳"),  # missed before: 负责 was no context word
+        ("负责人李娜,本月底前完成", "李娜"),
     ],
 )
 def test_names_in_free_text_are_refused_with_a_masked_receipt(note, name):
@@ -151,6 +153,8 @@ def test_free_text_without_names_is_accepted():
         "方案已印发,任务分解到各镇(街道)",
         "受经费未到位影响,进度滞后,下季度加快推进",
         "已完成",
+        "由县民政局负责,各镇(街道)配合",
+        "责任人已落实,由卫健局负责跟踪",
     ]
     r = _check(_tasks(notes), type_="task_progress", period="2024Q4")
     assert not _personal(r), r.issues

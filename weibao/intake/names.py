@@ -70,8 +70,11 @@ CONTEXT_BEFORE = (
     "幼儿",
     "受助人",
     "当事人",
+    "负责人",
+    "责任人",
+    "经办人",
 )
-CONTEXT_AFTER = ("家庭", "同学", "的监护人", "的家长", "小朋友")
+CONTEXT_AFTER = ("家庭", "同学", "的监护人", "的家长", "小朋友", "负责")
 # Common words that start with a surname character: not names.
 NOT_NAMES = frozenset(
     """
