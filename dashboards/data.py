@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from weibao import engines, mart_sql
+from weibao.approval import hide_unapproved
 from weibao.engines import EngineError
 from weibao.suppression import suppress_frame
 
@@ -52,10 +53,13 @@ def _loader(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
     before it is cached (weibao.suppression): a small count of children, or a figure derived
     from one, never reaches a page, a chart, an export or the browser."""
 
-    def load(db: DbKey, full: bool, *args: Any) -> pd.DataFrame:
-        # `full` (a statistician's view) is an argument, so it is part of the cache key: a
-        # leader's call can never be answered from a statistician's cached frame.
+    def load(db: DbKey, full: bool, hide: bool, *args: Any) -> pd.DataFrame:
+        # `full` (a statistician's view) and `hide` (figures not yet approved left out) are
+        # arguments, so they are part of the cache key: a leader's call can never be answered
+        # from a statistician's cached frame.
         frame = fn(db, *args)
+        if hide:
+            frame = hide_unapproved(frame)
         return (
             frame.assign(suppressed=False, small_counts_shown=True)
             if full
@@ -66,7 +70,7 @@ def _loader(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any) -> pd.DataFrame:
-        return cached(_db_key(), sees_small_counts(), *args)
+        return cached(_db_key(), sees_small_counts(), hides_unapproved(), *args)
 
     return wrapper
 
@@ -80,6 +84,15 @@ def sees_small_counts() -> bool:
 
     actor = st.session_state.get("actor")
     return settings().sign_in_required and actor is not None and allowed(actor)
+
+
+def hides_unapproved() -> bool:
+    """Whether figures not yet approved are left out of what this session reads: for everyone
+    but a signed-in statistician (who previews everything, marked), when the statistician's
+    setting `unapproved_for_leaders` is "hide" (weibao.approval.leader_display)."""
+    from weibao.approval import leader_display
+
+    return leader_display() == "hide" and not sees_small_counts()
 
 
 _ANCESTORS = """
@@ -144,7 +157,8 @@ def unit_values(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
         select i.*, v.org_unit_code, v.level, v.year, v.numerator, v.denominator, v.value,
             v.target_org_unit_code, v.comparator, v.target_value, v.target_value_high,
             v.target_is_demo, v.target_basis, tg.derivation_note, tg.derivation_note_en,
-            v.status, v.gap, v.is_demo, v.indicator_code is not null as has_row
+            v.status, v.gap, v.is_demo, v.approval_status,
+            v.indicator_code is not null as has_row
         from dim_indicators i
         left join fct_indicator_values v
             on v.indicator_code = i.indicator_code and v.org_unit_code = ? and v.year = ?
@@ -161,7 +175,7 @@ def child_values(db: DbKey, org_unit_code: str, indicator_code: str, year: int) 
     sql = """
         select o.org_unit_code, o.org_unit_name, o.level, v.numerator, v.denominator,
             v.value, v.comparator, v.target_value, v.target_value_high, v.target_is_demo,
-            v.target_basis, v.status, v.gap, v.is_demo, i.counts_children
+            v.target_basis, v.status, v.gap, v.is_demo, v.approval_status, i.counts_children
         from dim_org_units o
         join fct_indicator_values v
             on v.org_unit_code = o.org_unit_code and v.indicator_code = ? and v.year = ?
@@ -171,6 +185,8 @@ def child_values(db: DbKey, org_unit_code: str, indicator_code: str, year: int) 
     # Sorted after suppression: sorted before, the place of a "<5" row among the others
     # would tell its value.
     frame = _query(db, sql, [indicator_code, year, org_unit_code])
+    if hides_unapproved():
+        frame = hide_unapproved(frame)
     frame = (
         frame.assign(suppressed=False, small_counts_shown=True)
         if sees_small_counts()
@@ -185,7 +201,8 @@ def trend(db: DbKey, org_unit_code: str, indicator_code: str) -> pd.DataFrame:
     sql = """
         select v.year, v.value, v.numerator, v.denominator, v.comparator, v.target_value,
             v.target_value_high, v.target_is_demo, v.target_basis, tg.derivation_note,
-            tg.derivation_note_en, v.status, v.gap, v.is_demo, v.level, i.counts_children
+            tg.derivation_note_en, v.status, v.gap, v.is_demo, v.approval_status, v.level,
+            i.counts_children
         from fct_indicator_values v join dim_indicators i on i.indicator_code = v.indicator_code
         left join dim_targets tg on tg.indicator_code = v.indicator_code
             and tg.org_unit_code = v.target_org_unit_code and tg.year = v.year
@@ -342,7 +359,8 @@ def member_units(db: DbKey, jurisdiction_code: str) -> pd.DataFrame:
 def unit_progress(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
     """Pace to the deadline year (Open SDG) for every indicator of one unit and year."""
     sql = """
-        select indicator_code, progress_status, caveat, target_year, progress_ratio
+        select indicator_code, progress_status, caveat, target_year, progress_ratio,
+            approval_status
         from fct_indicator_progress where org_unit_code = ? and year = ?
     """
     return _query(db, sql, [org_unit_code, year])
@@ -369,7 +387,8 @@ def led_indicators(db: DbKey, jurisdiction_code: str, year: int) -> pd.DataFrame
     sql = """
         select m.member_unit_id, i.*, v.level, v.numerator, v.denominator, v.value,
             v.comparator, v.target_value, v.target_value_high, v.target_is_demo,
-            v.target_basis, v.status, v.gap, v.is_demo, p.progress_status, p.caveat
+            v.target_basis, v.status, v.gap, v.is_demo, v.approval_status, p.progress_status,
+            p.caveat
         from dim_member_units m
         join dim_indicators i
             on position(';' || m.agency_code || ';' in ';' || i.responsible_units || ';') > 0
@@ -470,7 +489,7 @@ def supervision_items(
             coalesce(i.protection_domain, t.protection_domain) as protection_domain,
             i.name_zh, i.name_en, i.value_kind, i.unit_zh, i.unit_en, i.counts_children,
             i.gap_template_zh, i.gap_template_en, t.title_zh as task_title_zh,
-            v.numerator, v.denominator, v.comparator, v.target_value_high
+            v.numerator, v.denominator, v.comparator, v.target_value_high, v.approval_status
         from fct_supervision_items s
         join dim_org_units o on o.org_unit_code = s.org_unit_code
         left join dim_indicators i on i.indicator_code = s.indicator_code
@@ -577,7 +596,7 @@ def unit_value(db: DbKey, org_unit_code: str, indicator_code: str, year: int) ->
     sql = """
         select v.org_unit_code, v.level, v.numerator, v.denominator, v.value, v.comparator,
             v.target_value, v.target_value_high, v.target_is_demo, v.target_basis, v.status,
-            v.gap, v.is_demo, i.counts_children
+            v.gap, v.is_demo, v.approval_status, i.counts_children
         from fct_indicator_values v
         join dim_indicators i on i.indicator_code = v.indicator_code
         where v.org_unit_code = ? and v.indicator_code = ? and v.year = ?

@@ -4,9 +4,10 @@
     county_code, township_code and village_code (null above its own level), so it is counted
     once at its own level and once at every ancestor. `aggregates` are full select expressions
     such as "cast(sum(numerator) as bigint) as numerator". Rates are then computed from the
-    summed parts, never by averaging percentages.
+    summed parts, never by averaging percentages. With `approval=true` the rows' approval
+    flags (all_approved, any_approved; macros/approval_flags.sql) are combined too.
 -#}
-{% macro rollup_hierarchy(relation, keys, aggregates, levels=none) %}
+{% macro rollup_hierarchy(relation, keys, aggregates, levels=none, approval=false) %}
     {%- set levels = levels or ['province', 'city', 'county', 'township', 'village'] -%}
     {%- for level in levels %}
     select
@@ -18,6 +19,9 @@
         {%- for expression in aggregates %}
         {{ expression }},
         {%- endfor %}
+        {%- if approval %}
+        {{ approval_flags(rolled=true) }},
+        {%- endif %}
         bool_or(is_demo) as is_demo
     from {{ relation }}
     where {{ level }}_code is not null

@@ -1,6 +1,8 @@
 """Approval and lock, as in DHIS2: a statistician approves a jurisdiction's period (and
 optionally one submission type); from then on the intake refuses that key with
-E_PERIOD_LOCKED, until someone unlocks it with a reason.
+E_PERIOD_LOCKED, until someone unlocks it with a reason. Approval moves up as in DHIS2: a
+county approves its own data, then a statistician of the city or province above accepts it
+(`accept`); once accepted, only the level that accepted it (or one above) can unlock it.
 
 Events are appended to `<people>/approvals.jsonl` and never rewritten:
 
@@ -34,7 +36,7 @@ _CST = timezone(timedelta(hours=8))
 
 @dataclass(frozen=True)
 class Event:
-    action: str  # approve | unlock
+    action: str  # approve | accept | unlock
     jurisdiction: str
     period: str
     type: str  # "" = every type
@@ -42,6 +44,7 @@ class Event:
     role: str
     at: str
     reason: str = ""
+    by_jurisdiction: str = ""  # accept: the accepting statistician's jurisdiction
 
     def covers(self, submission_type: str, jurisdiction: str, period: str) -> bool:
         return (
@@ -78,7 +81,7 @@ def in_force(
     for event in read(folder):
         if event.covers(submission_type, str(jurisdiction), str(period)):
             last = event
-    return last if last is not None and last.action == "approve" else None
+    return last if last is not None and last.action in ("approve", "accept") else None
 
 
 def _check_key(jurisdiction: str, period: str, submission_type: str) -> None:
@@ -172,6 +175,18 @@ def unlock(
 
     for t in [submission_type] if submission_type else list(SUBMISSION_TYPES):
         event = in_force(t, str(jurisdiction), str(period), folder)
+        if (
+            event is not None
+            and event.action == "accept"
+            and not covers(actor.jurisdiction, event.by_jurisdiction)
+        ):
+            raise WeibaoError(
+                f"该期间已由上级 {event.by_jurisdiction or '全部辖区'} 的 {event.who} 于 "
+                f"{event.when_zh()} 接受,本账号不能退回",
+                f"accepted above ({event.by_jurisdiction or 'all'}, by {event.who}); this "
+                "account cannot unlock",
+                f"请 {event.by_jurisdiction or '上级'} 的统计员退回修改",
+            )
         if event is not None and not covers(actor.jurisdiction, event.jurisdiction):
             raise WeibaoError(
                 f"该期间由上级 {event.jurisdiction} 的 {event.who} 于 {event.when_zh()} 锁定,"
@@ -202,5 +217,121 @@ def unlock(
     return event
 
 
+def accept(
+    actor: Actor,
+    jurisdiction: str,
+    period: str,
+    submission_type: str = "",
+    folder: Path | None = None,
+) -> Event:
+    """A statistician of a jurisdiction above accepts what the jurisdiction approved (DHIS2's
+    accept): the key stays locked, and from now on only the accepting level (or one above)
+    can unlock it. Refused for anyone else, and for a key not yet approved."""
+    folder = folder or people_dir()
+    jurisdiction = str(jurisdiction)
+    require_role(actor, "statistician", what_zh="接受下级审核", what_en="accept")
+    if not covers(actor.jurisdiction, jurisdiction) or actor.jurisdiction == jurisdiction:
+        raise WeibaoError(
+            f"{actor.name} 无权接受 {jurisdiction} 的审核:接受由上级辖区的统计员办理"
+            f"(本账号辖区为 {actor.jurisdiction})",
+            f"{actor.name} may not accept {jurisdiction}: acceptance is for a statistician of "
+            f"a jurisdiction above it (this account's is {actor.jurisdiction})",
+            f"由 {jurisdiction} 的上级(市或省)统计员办理;本辖区的数据用“审核锁定”",
+        )
+    _check_key(jurisdiction, str(period), submission_type)
+    from weibao.submission_types import SUBMISSION_TYPES
+
+    waiting = [
+        t
+        for t in ([submission_type] if submission_type else list(SUBMISSION_TYPES))
+        if in_force(t, jurisdiction, str(period), folder) is None
+    ]
+    if waiting:
+        raise WeibaoError(
+            f"{jurisdiction} 的 {period} 尚未审核锁定({'、'.join(waiting[:5])}"
+            f"{' 等' if len(waiting) > 5 else ''}),不能接受",
+            f"{jurisdiction} {period} is not approved yet ({', '.join(waiting[:5])}"
+            f"{' …' if len(waiting) > 5 else ''}); nothing to accept",
+            f"请 {jurisdiction} 的统计员先审核锁定,再接受",
+        )
+    event = Event(
+        "accept",
+        jurisdiction,
+        str(period),
+        submission_type,
+        actor.name,
+        actor.role,
+        _now(),
+        by_jurisdiction=actor.jurisdiction,
+    )
+    _append(event, folder)
+    audit.record(
+        "accept",
+        who=actor.name,
+        role=actor.role,
+        object=key_text(event),
+        detail=actor.audit_detail(),
+        folder=folder,
+        at=event.at,
+    )
+    return event
+
+
 def key_text(event: Event) -> str:
     return f"{event.jurisdiction}/{event.period}/{event.type or '*'}"
+
+
+# ---- what leaders see of figures not yet approved -------------------------------------------
+
+# Figures cleared on a hidden row (those a frame has), and the status words set to no_data.
+_HIDDEN_FIGURES = (
+    "numerator",
+    "denominator",
+    "value",
+    "gap",
+    "baseline_value",
+    "cagr_observed",
+    "cagr_required",
+    "progress_ratio",
+    "projected_year_end",
+)
+_HIDDEN_STATUSES = ("status", "progress_status", "indicator_status")
+NOT_APPROVED = ("pending", "mixed")
+
+
+def leader_display() -> str:
+    """How figures not yet approved reach leaders (everyone but a statistician): `mark` (shown,
+    marked 未审核 / 含未审核数据) or `hide` (cleared). The setting is `unapproved_for_leaders` in
+    weibao.toml; its choices are the keys of `unapproved_display` in locales/*.yml."""
+    from weibao.i18n import catalog
+    from weibao.settings import settings
+
+    mode = settings().unapproved_for_leaders
+    choices = catalog("zh").get("unapproved_display", {})
+    if mode not in choices:
+        raise WeibaoError(
+            f"设置 unapproved_for_leaders 的值“{mode}”无效",
+            f"setting unapproved_for_leaders: '{mode}' is not one of {', '.join(choices)}",
+            "在 weibao.toml 中写 " + " 或 ".join(f'"{c}"({w})' for c, w in choices.items()),
+        )
+    return mode
+
+
+def hide_unapproved(frame):
+    """A copy in which the figures of rows not yet approved (approval_status pending or mixed)
+    are cleared and their status words are no_data, with `approval_hidden` True on them. Rows
+    without an approval status (a task, an indicator without a row) are left as they are."""
+    out = frame.copy()
+    if "approval_status" not in out.columns:
+        out["approval_hidden"] = False
+        return out
+    hidden = out["approval_status"].isin(NOT_APPROVED).astype(bool)
+    out["approval_hidden"] = hidden
+    if hidden.any():
+        for col in _HIDDEN_FIGURES:
+            if col in out.columns:
+                out[col] = out[col].where(~hidden)
+        for col in _HIDDEN_STATUSES:
+            if col in out.columns:
+                out[col] = out[col].where(~hidden, "no_data")
+    return out

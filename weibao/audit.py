@@ -51,6 +51,7 @@ ACTIONS = (
     "submission_withdrawn",
     "withdrawal_refused",
     "approve",
+    "accept",
     "unlock",
     "build",
     "publish",

@@ -452,11 +452,22 @@ def cmd_brief(args: argparse.Namespace) -> int:
             raise _no_publication(engines.get().describe(), file=False)
     elif not published.is_file():
         raise _no_publication(str(published))
+    actor = _actor(args)
+    if args.internal:
+        from weibao.brief import internal_name, require_internal
+
+        require_internal(actor)
+        out = internal_name(out)
     make = brief_pdf if kind == "pdf" else brief_xlsx
-    data = make(published, args.jurisdiction, args.year, lang=args.lang)
+    data = make(published, args.jurisdiction, args.year, lang=args.lang, internal=args.internal)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    _audit("brief_export", f"{args.jurisdiction}/{args.year}", {"file": out.name})
+    _audit(
+        "brief_export",
+        f"{args.jurisdiction}/{args.year}",
+        {"file": out.name, "internal": bool(args.internal)},
+        actor=actor,
+    )
     print(out)
     return 0
 
@@ -594,6 +605,16 @@ def cmd_approve(args: argparse.Namespace) -> int:
     print(
         f"已审核锁定 / approved and locked: {approval.key_text(event)}  "
         f"({event.who}, {event.when_zh()})"
+    )
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    from weibao import approval
+
+    event = approval.accept(_actor(args), args.jurisdiction, args.period, args.type or "")
+    print(
+        f"已接受下级审核 / accepted: {approval.key_text(event)}  ({event.who}, {event.when_zh()})"
     )
     return 0
 
@@ -843,6 +864,19 @@ def parser() -> argparse.ArgumentParser:
     with_as(ap)
     ap.set_defaults(func=cmd_approve)
 
+    ac = sub.add_parser(
+        "accept",
+        help="上级接受下级的审核 / accept a lower level's approval",
+        description="市或省的统计员接受县(区)已审核锁定的数据(同 DHIS2 的接受);接受后只有上级能退回。"
+        " A statistician of the city or province accepts what a county approved (as in DHIS2); "
+        "after that only the level above can unlock it.",
+    )
+    ac.add_argument("--jurisdiction", required=True, metavar="CODE")
+    ac.add_argument("--period", required=True, help="2024 或 or 2024Q1")
+    ac.add_argument("--type", help=f"报送类型 / submission type: {types}")
+    with_as(ac)
+    ac.set_defaults(func=cmd_accept)
+
     ul = sub.add_parser(
         "unlock",
         help="退回修改(须写原因)/ unlock a period (reason required)",
@@ -937,6 +971,14 @@ def parser() -> argparse.ArgumentParser:
         help="输出文件 / output file: FILE.xlsx 或 or FILE.pdf",
     )
     br.add_argument("--lang", choices=["zh", "en"], default="zh")
+    br.add_argument(
+        "--internal",
+        action="store_true",
+        help="统计员的内部版:全部数据(未审核的标注)、小数不抑制,每页标“内部”,文件名加 _内部 / "
+        "a statistician's internal version: every figure (not yet approved ones marked), small "
+        "counts shown, 内部 on every page and in the file name",
+    )
+    with_as(br)
     with_warehouse(br)
     br.set_defaults(func=cmd_brief)
     return p

@@ -5,6 +5,8 @@ The original files and manifest.csv stay the source of truth. This module keeps,
 files per type, so a build reads a handful of Parquet files instead of one CSV per submission:
 
     columnar/submission_manifest.parquet      the manifest, typed (rewritten by each sync)
+    columnar/approval_events.parquet          approvals, acceptances and unlocks
+                                                (<people>/approvals.jsonl, rewritten by each sync)
     columnar/<type>/part-NNNNNN.parquet         rows of accepted submissions of that type
     columnar/indicator_measures/part-NNNNNN.parquet   generic types unpivoted to measures
     columnar/index.parquet                      which submission went into which live part
@@ -34,6 +36,20 @@ COLUMNAR = "columnar"
 MEASURES = "indicator_measures"
 INDEX = "index.parquet"
 MANIFEST_PARQUET = "submission_manifest.parquet"
+APPROVALS_PARQUET = "approval_events.parquet"
+# One row per event of <people>/approvals.jsonl, in file order (`event_seq`): the last event
+# covering a submission key decides its approval status (weibao.approval, int_submission_approvals).
+# `submission_type` is null for an event on every type.
+APPROVAL_COLUMNS = {
+    "event_seq": "bigint",
+    "action": "varchar",
+    "jurisdiction_code": "varchar",
+    "period": "varchar",
+    "submission_type": "varchar",
+    "recorded_by": "varchar",
+    "recorded_role": "varchar",
+    "recorded_at": "varchar",
+}
 MAX_PARTS = 4
 # Files per read_csv statement: keeps the SQL text and open-file count bounded.
 BATCH_FILES = 20_000
@@ -115,6 +131,31 @@ def _manifest_select(con: duckdb.DuckDBPyConnection, root: Path) -> tuple[str, l
     return f"select {casts} from manifest_frame order by cast(seq as bigint)", problems
 
 
+def write_approvals(con: duckdb.DuckDBPyConnection, root: Path, col: Path) -> int:
+    """Write the approval events of the store's people folder as Parquet (all of them, each
+    sync: the file is small and append-only, and an unlock must reach the next build)."""
+    from weibao.approval import read
+    from weibao.paths import people_dir
+
+    events = read(people_dir(root))
+    rows = [
+        (i, e.action, e.jurisdiction, e.period, e.type or None, e.who, e.role, e.at)
+        for i, e in enumerate(events, start=1)
+    ]
+    con.execute(
+        "create or replace temp table approval_events ("
+        + ", ".join(f"{c} {t}" for c, t in APPROVAL_COLUMNS.items())
+        + ")"
+    )
+    if rows:
+        con.executemany(
+            f"insert into approval_events values ({', '.join('?' * len(APPROVAL_COLUMNS))})", rows
+        )
+    _atomic_copy(con, "select * from approval_events order by event_seq", col / APPROVALS_PARQUET)
+    con.execute("drop table approval_events")
+    return len(rows)
+
+
 def _measures_select(code: str, source: str) -> list[str]:
     stype = SUBMISSION_TYPES[code]
     names = {c.name for c in stype.columns}
@@ -166,6 +207,7 @@ def _sync(con, root: Path, col: Path, say) -> SyncResult:
     select, problems = _manifest_select(con, root)
     _atomic_copy(con, select, col / MANIFEST_PARQUET)
     con.unregister("manifest_frame")
+    write_approvals(con, root, col)
     con.execute(
         f"create temp table accepted as select submission_id, submission_type, stored_path "
         f"from read_parquet({_q(col / MANIFEST_PARQUET)}) where status = 'accepted'"

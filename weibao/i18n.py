@@ -46,6 +46,7 @@ SECTIONS = (
     "roles",
     "case_statuses",
     "approval_statuses",
+    "unapproved_display",
     "audit_actions",
 )
 STATUS_FAMILIES = ("statuses", "submission_statuses", "task_statuses")
@@ -350,10 +351,24 @@ def is_suppressed(value_row: Mapping[str, Any], indicator: Mapping[str, Any]) ->
 def value_text(
     value_row: Mapping[str, Any], indicator: Mapping[str, Any], lang: str | None = DEFAULT_LANG
 ) -> str:
-    """The row's value in the indicator's unit, or '<5' where it would reveal a small count."""
+    """The row's value in the indicator's unit, or '<5' where it would reveal a small count;
+    marked 未审核 / 含未审核数据 before approval, and only that word where it is hidden."""
+    if bool(_get(value_row, "approval_hidden", False)):
+        return t("approval_hidden", lang)
     if is_suppressed(value_row, indicator):
-        return SUPPRESSED
-    return fmt_value(_get(value_row, "value"), indicator, lang)
+        text = SUPPRESSED
+    else:
+        text = fmt_value(_get(value_row, "value"), indicator, lang)
+    mark = approval_mark(value_row, lang)
+    return f"{text}({mark})" if mark and text != MISSING else text
+
+
+def approval_mark(value_row: Mapping[str, Any], lang: str | None = DEFAULT_LANG) -> str:
+    """未审核 or 含未审核数据 for a figure not (wholly) approved; '' when approved or unknown."""
+    code = _get(value_row, "approval_status")
+    if code in ("pending", "mixed"):
+        return word("approval_statuses", str(code), lang) or str(code)
+    return ""
 
 
 def count_text(value_row: Mapping[str, Any], key: str, indicator: Mapping[str, Any]) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from weibao import submission_types
-from weibao.columnar import COLUMNAR, MANIFEST_PARQUET, MEASURES, sync
+from weibao.columnar import APPROVALS_PARQUET, COLUMNAR, MANIFEST_PARQUET, MEASURES, sync
 from weibao.paths import ROOT, submissions_dir
 
 RAW_SCHEMA = "raw"
@@ -32,8 +32,8 @@ def _q(p: Path) -> str:
 
 
 def load_submissions(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> LoadResult:
-    """Sync the columnar store, then create raw.submission_manifest and one raw table per
-    submission type (and raw.indicator_measures) from it."""
+    """Sync the columnar store, then create raw.submission_manifest, raw.approval_events and one
+    raw table per submission type (and raw.indicator_measures) from it."""
     root = Path(root or submissions_dir())
     synced = sync(root)
     col = root / COLUMNAR
@@ -41,6 +41,10 @@ def load_submissions(con: duckdb.DuckDBPyConnection, root: Path | None = None) -
     con.execute(
         f"create or replace table {RAW_SCHEMA}.submission_manifest as "
         f"select * from read_parquet({_q(col / MANIFEST_PARQUET)})"
+    )
+    con.execute(
+        f"create or replace table {RAW_SCHEMA}.approval_events as "
+        f"select * from read_parquet({_q(col / APPROVALS_PARQUET)})"
     )
     for kind in [*submission_types.SUBMISSION_TYPES, MEASURES]:
         con.execute(

@@ -47,6 +47,8 @@ class Settings:
     session_idle_minutes: int = 30
     password_hash_rounds: int = 12
     sign_in_required: bool = True
+    # figures of periods not yet approved, for leaders: "mark" or "hide" (weibao.approval)
+    unapproved_for_leaders: str = "mark"
     # [store] days a rejected file's original is kept in quarantine
     rejected_retention_days: int = 90
 

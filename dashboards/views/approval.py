@@ -1,5 +1,5 @@
-"""审核 Approval: a statistician approves and locks a period by jurisdiction and type, or
-unlocks it with a reason. The rules (who, where, what a lock covers) are in weibao.approval."""
+"""审核 Approval: a statistician approves and locks a period by jurisdiction and type, accepts
+what a jurisdiction below approved (as in DHIS2), or unlocks it with a reason. The rules (who, where, what a lock covers) are in weibao.approval."""
 
 from __future__ import annotations
 
@@ -32,21 +32,26 @@ with st.form("approval"):
         t("submission_type", lang), list(types), format_func=types.get, key="ap_type"
     )
     reason = st.text_input(t("unlock_reason", lang), key="ap_reason")
-    a, b = st.columns(2)
+    a, c, b = st.columns(3)
     do_approve = a.form_submit_button(t("approve", lang), icon=":material/lock:", key="ap_go")
+    do_accept = c.form_submit_button(t("accept", lang), icon=":material/verified:", key="ap_accept")
     do_unlock = b.form_submit_button(
         t("unlock", lang), icon=":material/lock_open:", key="ap_unlock"
     )
-if do_approve or do_unlock:
+if do_approve or do_accept or do_unlock:
+    key = (jurisdiction.strip(), period.strip())
     try:
         if do_approve:
-            event = approval.approve(actor, jurisdiction.strip(), period.strip(), kind)
+            event = approval.approve(actor, *key, kind)
+        elif do_accept:
+            event = approval.accept(actor, *key, kind)
         else:
-            event = approval.unlock(actor, jurisdiction.strip(), period.strip(), reason, kind)
+            event = approval.unlock(actor, *key, reason, kind)
     except WeibaoError as exc:
         st.error(exc.message_zh if lang == "zh" else exc.message_en, icon=":material/block:")
     else:
-        st.success(f"{t('approve' if do_approve else 'unlock', lang)}: {approval.key_text(event)}")
+        done = "approve" if do_approve else "accept" if do_accept else "unlock"
+        st.success(f"{t(done, lang)}: {approval.key_text(event)}")
 events = approval.read()
 if events:
     st.dataframe(

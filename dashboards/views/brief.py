@@ -1,4 +1,6 @@
 """会议简报 Brief: the plenary-meeting brief of the chosen jurisdiction and year, as xlsx or PDF.
+It is what a leader sees; a signed-in statistician may tick 内部版 for the internal version
+(every figure, small counts shown, 内部 on every page and in the file name).
 
 The bytes are made when a button is clicked (st.download_button with a callable) by cached
 functions keyed on the engine's publication id, so each brief is built once per
@@ -21,7 +23,8 @@ from weibao.errors import WeibaoError
 from weibao.i18n import t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Key = tuple[str, str, str, int, str]  # warehouse, publication id, jurisdiction, year, language
+# warehouse, publication id, jurisdiction, year, language, internal
+Key = tuple[str, str, str, int, str, bool]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -35,13 +38,17 @@ def problem(path: str, publication: str, code: str, year: int, lang: str) -> str
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def xlsx_bytes(path: str, publication: str, code: str, year: int, lang: str) -> bytes:
-    return brief_xlsx(Path(path), code, year, lang)
+def xlsx_bytes(
+    path: str, publication: str, code: str, year: int, lang: str, internal: bool
+) -> bytes:
+    return brief_xlsx(Path(path), code, year, lang, internal)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def pdf_bytes(path: str, publication: str, code: str, year: int, lang: str) -> bytes:
-    return brief_pdf(Path(path), code, year, lang)
+def pdf_bytes(
+    path: str, publication: str, code: str, year: int, lang: str, internal: bool
+) -> bytes:
+    return brief_pdf(Path(path), code, year, lang, internal)
 
 
 def exported(kind: str, actor, key: Key) -> bytes:
@@ -55,23 +62,29 @@ def exported(kind: str, actor, key: Key) -> bytes:
             who=actor.name,
             role=actor.role,
             object=f"{key[2]}/{key[3]}",
-            detail={**actor.audit_detail(), "format": kind, "lang": key[4], "from": "dashboard"},
+            detail={
+                **actor.audit_detail(),
+                "format": kind,
+                "lang": key[4],
+                "from": "dashboard",
+                "internal": key[5],
+            },
         )
     return data
 
 
-def file_name(code: str, year: int, kind: str, demo: bool) -> str:
-    return f"brief_{code}_{year}{'_示例数据' if demo else ''}.{kind}"
+def file_name(code: str, year: int, kind: str, demo: bool, internal: bool = False) -> str:
+    return f"brief_{code}_{year}{'_示例数据' if demo else ''}{'_内部' if internal else ''}.{kind}"
 
 
 def buttons(key: Key, demo: bool, lang: str) -> None:
-    code, year = key[2], key[3]
+    code, year, internal = key[2], key[3], key[5]
     has_chromium = shutil.which("chromium") is not None
     left, right = st.columns(2)
     left.download_button(
         t("brief_download_xlsx", lang),
         data=functools.partial(exported, "xlsx", st.session_state.get("actor"), key),
-        file_name=file_name(code, year, "xlsx", demo),
+        file_name=file_name(code, year, "xlsx", demo, internal),
         mime=XLSX,
         icon=":material/table_view:",
         key="brief_xlsx",
@@ -79,7 +92,7 @@ def buttons(key: Key, demo: bool, lang: str) -> None:
     right.download_button(
         t("brief_download_pdf", lang),
         data=functools.partial(exported, "pdf", st.session_state.get("actor"), key),
-        file_name=file_name(code, year, "pdf", demo),
+        file_name=file_name(code, year, "pdf", demo, internal),
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         key="brief_pdf",
@@ -93,8 +106,12 @@ lang = ui.lang()
 ui.header("brief")
 st.markdown(t("brief_page_intro", lang))
 path = data.warehouse_file()
-key: Key = (str(path), data.publication(), ui.org(), ui.year(), lang)
-reason = problem(*key)
+# the internal version is offered to a signed-in statistician only (data.sees_small_counts)
+internal = data.sees_small_counts() and st.toggle(
+    t("brief_internal_toggle", lang), key="brief_internal", help=t("brief_internal_banner", lang)
+)
+key: Key = (str(path), data.publication(), ui.org(), ui.year(), lang, bool(internal))
+reason = problem(*key[:5])
 if reason:
     st.warning(reason, icon=":material/warning:")
 else:

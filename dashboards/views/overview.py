@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 import ui
 
-from weibao.i18n import STATUSES, fmt_value, gap_text, is_suppressed, status_badge, t
+from weibao.i18n import STATUSES, approval_mark, gap_text, status_badge, t, value_text
 
 CARDS_PER_ROW = {"zh": 3, "en": 2}  # English units (yuan/person/year) need the wider card
 
@@ -75,10 +75,12 @@ def card(row: pd.Series, lang: str) -> None:
             st.metric(name, "—", label_visibility="collapsed")
             st.caption(t("not_at_level", lang))
             return
-        shown = "<5" if is_suppressed(row, row) else fmt_value(row["value"], row, lang)
+        # the approval mark goes beside the status word, not into the big figure
+        shown = value_text(row.drop("approval_status", errors="ignore"), row, lang)
         st.metric(name, shown, label_visibility="collapsed")
         st.markdown(ui.target_markdown(row, row, lang), help=ui.derivation_help(row, lang))
-        st.markdown(status_badge(row["status"], lang))
+        mark = approval_mark(row, lang)
+        st.markdown(status_badge(row["status"], lang) + (f"  :orange[{mark}]" if mark else ""))
         gap = gap_text(row, row, lang)
         if gap:
             st.markdown(f":material/arrow_right_alt: {gap}")

@@ -36,6 +36,7 @@ from weibao.errors import WeibaoError
 from weibao.i18n import (
     LEVEL_NAMES,
     MISSING,
+    approval_mark,
     basis_mark,
     fmt_count,
     fmt_date,
@@ -78,6 +79,9 @@ class Brief:
     area_name: str  # the county, city or province whose submissions are counted
     titles: dict[str, str] = field(default_factory=dict)
     generated: dt.date = field(default_factory=dt.date.today)
+    # a statistician's internal version (内部): every figure, unsuppressed, not-yet-approved
+    # ones marked; marked 内部 on every page and sheet and in the file name
+    internal: bool = False
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -95,7 +99,8 @@ class Brief:
         return int((self.with_target["status"] == "achieved").sum())
 
     def title(self) -> str:
-        return t("brief_title", self.lang, area=self.name, year=self.year)
+        title = t("brief_title", self.lang, area=self.name, year=self.year)
+        return f"【{t('internal_badge', self.lang)}】{title}" if self.internal else title
 
 
 def check(warehouse: Path, jurisdiction: str, year: int) -> pd.Series:
@@ -113,8 +118,14 @@ def check(warehouse: Path, jurisdiction: str, year: int) -> pd.Series:
     return unit
 
 
-def load(warehouse: Path, jurisdiction: str, year: int, lang: str = "zh") -> Brief:
-    """Read everything the brief shows; WeibaoError for an unknown unit or a year without data."""
+def load(
+    warehouse: Path, jurisdiction: str, year: int, lang: str = "zh", internal: bool = False
+) -> Brief:
+    """Read everything the brief shows; WeibaoError for an unknown unit or a year without data.
+
+    By default the brief is what a leader sees: small counts suppressed, and figures not yet
+    approved marked or hidden as the setting `unapproved_for_leaders` says. `internal` is a
+    statistician's version (the caller checks the role: weibao.brief.require_internal)."""
     unit = check(warehouse, jurisdiction, year)
     chain = queries.chain(warehouse, jurisdiction)
     docs = chain[chain["is_document_jurisdiction"]]
@@ -128,13 +139,14 @@ def load(warehouse: Path, jurisdiction: str, year: int, lang: str = "zh") -> Bri
         year=year,
         lang=lang,
         is_demo=queries.demo_flags(warehouse, jurisdiction, year),
-        indicators=queries.indicators(warehouse, jurisdiction, year),
-        supervision=queries.supervision(warehouse, jurisdiction, committee, year),
+        indicators=queries.indicators(warehouse, jurisdiction, year, internal),
+        supervision=queries.supervision(warehouse, jurisdiction, committee, year, internal),
         member_units=queries.member_units(warehouse, committee),
         reporting=queries.reporting_counts(warehouse, str(area["org_unit_code"]), year),
         overdue=queries.overdue(warehouse, str(area["org_unit_code"]), year),
         area_name=str(area["org_unit_name"]),
         titles=queries.document_titles(warehouse),
+        internal=internal,
     )
 
 
@@ -202,6 +214,7 @@ def indicator_rows(b: Brief, only_assessed: bool = False) -> list[dict[str, Any]
                 "doc": doc_label(b, r["clause_doc"]),
                 "clause": text(r["clause_text"]),
                 "is_demo": bool(r["is_demo"]) or bool(r["target_is_demo"]),
+                "approval_mark": approval_mark(r, lg),
             }
         )
     return out

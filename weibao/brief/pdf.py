@@ -115,6 +115,8 @@ def first_page(b: Brief, chart_png: bytes) -> str:
         for k, n, c in kpis
     )
     banner = f'<div class="banner">{e(t("brief_demo_banner", lg))}</div>' if b.is_demo else ""
+    if b.internal:
+        banner = f'<div class="banner">{e(t("brief_internal_banner", lg))}</div>' + banner
     img = base64.b64encode(chart_png).decode()
     items = top_items(b, TOP_ITEMS)
     if items:

@@ -85,7 +85,20 @@ def years_with_data(warehouse: Path, code: str) -> list[int]:
     return [int(y) for y in _query(warehouse, sql, [code, code])["year"]]
 
 
-def indicators(warehouse: Path, code: str, year: int) -> pd.DataFrame:
+def audience(frame: pd.DataFrame, internal: bool) -> pd.DataFrame:
+    """What the brief's reader may see of a frame of indicator values: a statistician's internal
+    version everything (small counts shown); a leader's, small counts suppressed and figures not
+    yet approved hidden when the setting says so (weibao.approval.leader_display)."""
+    if internal:
+        return frame.assign(suppressed=False, small_counts_shown=True, approval_hidden=False)
+    from weibao.approval import hide_unapproved, leader_display
+
+    if leader_display() == "hide":
+        frame = hide_unapproved(frame)
+    return suppress_frame(frame)
+
+
+def indicators(warehouse: Path, code: str, year: int, internal: bool = False) -> pd.DataFrame:
     """Every catalog indicator with the unit's value for the year (if any), the target that
     applies (the value row's, else one declared for the unit itself) and its clause."""
     sql = """
@@ -99,7 +112,7 @@ def indicators(warehouse: Path, code: str, year: int) -> pd.DataFrame:
             coalesce(t.derivation_note, d.derivation_note) as derivation_note,
             coalesce(t.derivation_note_en, d.derivation_note_en) as derivation_note_en,
             coalesce(v.status, 'no_data') as status, v.gap,
-            coalesce(v.is_demo, false) as is_demo,
+            coalesce(v.is_demo, false) as is_demo, v.approval_status,
             coalesce(t.source_doc, d.source_doc, i.source_doc) as clause_doc,
             coalesce(t.source_clause, d.source_clause, i.source_clause) as clause_text
         from dim_indicators i
@@ -113,10 +126,12 @@ def indicators(warehouse: Path, code: str, year: int) -> pd.DataFrame:
             and v.indicator_code is null
         order by i.sort_order, i.indicator_code
     """
-    return suppress_frame(_query(warehouse, sql, [code, year, code, year]))
+    return audience(_query(warehouse, sql, [code, year, code, year]), internal)
 
 
-def supervision(warehouse: Path, code: str, jurisdiction: str | None, year: int) -> pd.DataFrame:
+def supervision(
+    warehouse: Path, code: str, jurisdiction: str | None, year: int, internal: bool = False
+) -> pd.DataFrame:
     """The supervision items of the unit's committee (its nearest document jurisdiction) for
     the unit and everything below it, own level first, longest lagging first; villages' own
     items only for a township or a village (as on the Supervision page)."""
@@ -124,7 +139,7 @@ def supervision(warehouse: Path, code: str, jurisdiction: str | None, year: int)
         select s.*, o.org_unit_name, o.level_rank, i.name_zh, i.name_en, i.value_kind,
             i.unit_zh, i.unit_en, i.gap_template_zh, i.gap_template_en, i.counts_children,
             i.sort_order, k.title_zh as task_title, v.numerator, v.denominator,
-            v.comparator, v.target_value_high
+            v.comparator, v.target_value_high, v.approval_status
         from fct_supervision_items s
         join dim_org_units o on o.org_unit_code = s.org_unit_code
         left join fct_indicator_values v
@@ -138,7 +153,7 @@ def supervision(warehouse: Path, code: str, jurisdiction: str | None, year: int)
         order by o.level_rank, s.lagging_since, i.sort_order, s.indicator_code, s.task_id,
             s.org_unit_code
     """
-    return suppress_frame(_query(warehouse, sql, [year, jurisdiction, code, code]))
+    return audience(_query(warehouse, sql, [year, jurisdiction, code, code]), internal)
 
 
 def member_units(warehouse: Path, jurisdiction: str | None) -> pd.DataFrame:

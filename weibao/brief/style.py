@@ -59,13 +59,14 @@ def css_string(s: str) -> str:
 
 def page_css(b: Brief) -> str:
     """@page with its margin boxes: title top left, 示例数据 top right and bottom left (when
-    demo), page x of y bottom right."""
+    demo), 内部 top and bottom centre (an internal brief), page x of y bottom right."""
     page = (
         '"第 " counter(page) " 页,共 " counter(pages) " 页"'
         if b.lang == "zh"
         else '"Page " counter(page) " of " counter(pages)'
     )
     demo = css_string(t("demo_badge", b.lang)) if b.is_demo else '""'
+    internal = css_string(t("internal_badge", b.lang)) if b.internal else '""'
     font = '"Noto Sans CJK SC"'
     return f"""
 @page {{
@@ -73,6 +74,8 @@ def page_css(b: Brief) -> str:
   @top-left {{ content: {css_string(b.title())}; font: 8.5pt {font}; color: #607d8b; }}
   @top-right {{ content: {demo}; font: bold 10pt {font}; color: #e65100; }}
   @bottom-left {{ content: {demo}; font: bold 8.5pt {font}; color: #e65100; }}
+  @top-center {{ content: {internal}; font: bold 10pt {font}; color: #b71c1c; }}
+  @bottom-center {{ content: {internal}; font: bold 8.5pt {font}; color: #b71c1c; }}
   @bottom-right {{ content: {page}; font: 8.5pt {font}; color: #607d8b; }}
 }}"""
 

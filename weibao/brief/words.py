@@ -12,6 +12,7 @@ from weibao.i18n import (
     MISSING,
     STATUSES,
     agency_name,
+    approval_mark,
     basis_mark,
     fmt_target,
     fmt_value,
@@ -79,11 +80,18 @@ def is_task(item: Any) -> bool:
 
 
 def value_text(row: Any, lang: str) -> str:
+    """The figure, '<5' where suppressed, marked 未审核 / 含未审核数据 before approval, and only
+    未审核 where the setting hides figures not yet approved."""
+    if bool(row.get("approval_hidden", False)):
+        return t("approval_hidden", lang)
     if is_suppressed(row, row):  # before the missing check: a suppressed value is cleared
-        return "<5"
-    if not present(row["value"]):
+        text = "<5"
+    elif not present(row["value"]):
         return MISSING
-    return fmt_value(row["value"], row, lang)
+    else:
+        text = fmt_value(row["value"], row, lang)
+    mark = approval_mark(row, lang)
+    return f"{text}({mark})" if mark else text
 
 
 def target_text(row: Any, lang: str) -> str:

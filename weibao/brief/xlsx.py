@@ -37,7 +37,11 @@ NUMBER_FORMATS = {"rate": '0.0"%"', "standard": "#,##0", "count": "#,##0", "per_
 
 
 def _banner(ws: Worksheet, b: Brief, width: int) -> int:
-    """The demo banner in row 1 (merged across the table); returns the next free row."""
+    """The demo banner in row 1 (merged across the table); returns the next free row. An
+    internal brief says 内部 in every sheet's printed header and footer."""
+    if b.internal:
+        ws.oddHeader.left.text = t("internal_badge", b.lang)
+        ws.oddFooter.left.text = t("internal_badge", b.lang)
     if b.is_demo:
         ws.oddHeader.right.text = t("demo_badge", b.lang)
         ws.oddFooter.right.text = t("demo_badge", b.lang)
@@ -147,6 +151,8 @@ def _sheet_indicators(ws: Worksheet, b: Brief) -> None:
     for r in indicator_rows(b):
         value = r["value_text"] if r["suppressed"] or r["value"] is None else float(r["value"])
         kind = t("demo_badge" if r["is_demo"] else "real_data", lg)
+        if r["approval_mark"]:
+            kind += f" · {r['approval_mark']}"
         rows.append(
             [
                 r["name"],
@@ -279,6 +285,8 @@ def brief_workbook(b: Brief) -> bytes:
     for i, (key, fill) in enumerate(sheets):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = t(key, b.lang)
+        if b.internal:
+            ws.title = f"{t('internal_badge', b.lang)}-{ws.title}"[:31]
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
@@ -287,8 +295,9 @@ def brief_workbook(b: Brief) -> bytes:
         fill(ws, b)
     wb.properties.title = b.title()
     wb.properties.creator = "weibao"
-    if b.is_demo:
-        wb.properties.keywords = t("demo_badge", b.lang)
+    wb.properties.keywords = " ".join(
+        t(k, b.lang) for k, on in (("internal_badge", b.internal), ("demo_badge", b.is_demo)) if on
+    )
     neutralise_workbook(wb)
     buf = io.BytesIO()
     wb.save(buf)

@@ -4,15 +4,30 @@
 with
 
 org_units as (select * from {{ ref('stg_reference__org_units') }}),
-directors as (select * from {{ ref('stg_submissions__child_directors') }}),
-supervisors as (select * from {{ ref('stg_submissions__child_supervisors') }}),
-staff_checks as (select * from {{ ref('stg_submissions__staff_checks') }}),
-orphan_foster as (select * from {{ ref('stg_submissions__orphan_foster') }}),
+approvals as (select * from {{ ref('int_submission_approvals') }}),
+{%- for name, model in [
+    ('directors', 'stg_submissions__child_directors'),
+    ('supervisors', 'stg_submissions__child_supervisors'),
+    ('staff_checks', 'stg_submissions__staff_checks'),
+    ('orphan_foster', 'stg_submissions__orphan_foster'),
+] %}
+{{ name }} as (
+
+    select submitted.*, approvals.approval_status = 'approved' as is_approved
+    from {{ ref(model) }} as submitted
+    left join approvals on submitted.submission_id = approvals.submission_id
+
+),
+{%- endfor %}
 generic as (select * from {{ ref('int_indicator_measures_annual') }}),
 
 director_counties as (
 
-    select org_units.county_code, directors.year, bool_or(directors.is_demo) as is_demo
+    select
+        org_units.county_code,
+        directors.year,
+        bool_or(directors.is_demo) as is_demo,
+        {{ approval_flags('directors.is_approved') }}
     from directors
     inner join org_units on directors.org_unit_code = org_units.org_unit_code
     group by 1, 2
@@ -21,7 +36,11 @@ director_counties as (
 
 supervisor_counties as (
 
-    select org_units.county_code, supervisors.year, bool_or(supervisors.is_demo) as is_demo
+    select
+        org_units.county_code,
+        supervisors.year,
+        bool_or(supervisors.is_demo) as is_demo,
+        {{ approval_flags('supervisors.is_approved') }}
     from supervisors
     inner join org_units on supervisors.org_unit_code = org_units.org_unit_code
     group by 1, 2
@@ -37,7 +56,9 @@ village_directors as (
         case when coalesce(directors.child_director_count, 0) >= 1 then 1 else 0 end as numerator,
         1 as denominator,
         cast(null as decimal(18, 2)) as value,
-        director_counties.is_demo
+        director_counties.is_demo,
+        director_counties.all_approved,
+        director_counties.any_approved
     from director_counties
     inner join org_units as villages
         on villages.county_code = director_counties.county_code and villages.level = 'village'
@@ -58,7 +79,9 @@ township_supervisors as (
         end as numerator,
         1 as denominator,
         cast(null as decimal(18, 2)) as value,
-        supervisor_counties.is_demo
+        supervisor_counties.is_demo,
+        supervisor_counties.all_approved,
+        supervisor_counties.any_approved
     from supervisor_counties
     inner join org_units as townships
         on townships.county_code = supervisor_counties.county_code
@@ -78,7 +101,8 @@ staff_by_township as (
         sum(new_hires) as new_hires,
         sum(staff_checked) as staff_checked,
         sum(staff_in_post) as staff_in_post,
-        bool_or(is_demo) as is_demo
+        bool_or(is_demo) as is_demo,
+        {{ approval_flags('is_approved') }}
     from staff_checks
     group by 1, 2
 
@@ -91,27 +115,30 @@ unioned as (
     select * from township_supervisors
     union all
     select 'staff_check_hire_rate', org_unit_code, year, new_hires_checked, new_hires,
-        cast(null as decimal(18, 2)), is_demo
+        cast(null as decimal(18, 2)), is_demo, all_approved, any_approved
     from staff_by_township
     union all
     select 'staff_check_annual_rate', org_unit_code, year, staff_checked, staff_in_post,
-        cast(null as decimal(18, 2)), is_demo
+        cast(null as decimal(18, 2)), is_demo, all_approved, any_approved
     from staff_by_township
     union all
     select 'foster_family_compliance', org_unit_code, year, foster_families_compliant,
-        foster_families, cast(null as decimal(18, 2)), is_demo
+        foster_families, cast(null as decimal(18, 2)), is_demo,
+        coalesce(is_approved, false), coalesce(is_approved, false)
     from orphan_foster
     union all
     select indicator_code, org_unit_code, year, numerator, denominator,
-        cast(null as decimal(18, 2)), is_demo
+        cast(null as decimal(18, 2)), is_demo, all_approved, any_approved
     from generic
     union all
     select 'orphan_centralized_standard', org_unit_code, year, null, null,
-        orphan_centralized_standard, is_demo
+        orphan_centralized_standard, is_demo,
+        coalesce(is_approved, false), coalesce(is_approved, false)
     from orphan_foster
     union all
     select 'orphan_scattered_standard', org_unit_code, year, null, null,
-        orphan_scattered_standard, is_demo
+        orphan_scattered_standard, is_demo,
+        coalesce(is_approved, false), coalesce(is_approved, false)
     from orphan_foster
 
 ),
@@ -126,6 +153,8 @@ final as (
         cast(unioned.denominator as bigint) as denominator,
         unioned.value,
         unioned.is_demo,
+        unioned.all_approved,
+        unioned.any_approved,
         org_units.province_code,
         org_units.city_code,
         org_units.county_code,

@@ -3,6 +3,7 @@
 with
 
 measures as (select * from {{ ref('stg_submissions__indicator_measures') }}),
+approvals as (select * from {{ ref('int_submission_approvals') }}),
 
 latest_quarter as (
 
@@ -21,8 +22,10 @@ final as (
         measures.year,
         cast(sum(measures.numerator) as bigint) as numerator,
         cast(sum(measures.denominator) as bigint) as denominator,
-        bool_or(measures.is_demo) as is_demo
+        bool_or(measures.is_demo) as is_demo,
+        {{ approval_flags("approvals.approval_status = 'approved'") }}
     from measures
+    left join approvals on measures.submission_id = approvals.submission_id
     left join latest_quarter
         on measures.indicator_code = latest_quarter.indicator_code
         and measures.org_unit_code = latest_quarter.org_unit_code

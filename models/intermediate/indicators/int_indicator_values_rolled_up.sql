@@ -30,7 +30,7 @@ summed as (
         'cast(sum(numerator) as bigint) as numerator',
         'cast(sum(denominator) as bigint) as denominator',
         'cast(null as decimal(18, 2)) as value',
-    ]) }}
+    ], approval=true) }}
 
 ),
 
@@ -40,7 +40,7 @@ standards_rolled_up as (
         'cast(null as bigint) as numerator',
         'cast(null as bigint) as denominator',
         'cast(min(value) as decimal(18, 2)) as value',
-    ], levels=['province', 'city', 'county']) }}
+    ], levels=['province', 'city', 'county'], approval=true) }}
 
 ),
 
@@ -55,11 +55,14 @@ final as (
         case when indicators.value_kind <> 'count' then summed.denominator end as denominator,
         {{ indicator_value('indicators.value_kind', 'summed.numerator', 'summed.denominator') }}
             as value,
-        summed.is_demo
+        summed.is_demo,
+        summed.all_approved,
+        summed.any_approved
     from summed
     inner join indicators on summed.indicator_code = indicators.indicator_code
     union all
-    select indicator_code, org_unit_code, level, year, numerator, denominator, value, is_demo
+    select indicator_code, org_unit_code, level, year, numerator, denominator, value, is_demo,
+        all_approved, any_approved
     from standards_rolled_up
 
 )

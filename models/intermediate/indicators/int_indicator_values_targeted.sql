@@ -43,6 +43,8 @@ final as (
         nearest_target.denominator,
         nearest_target.value,
         nearest_target.is_demo,
+        nearest_target.all_approved,
+        nearest_target.any_approved,
         nearest_target.province_code,
         nearest_target.city_code,
         nearest_target.county_code,

@@ -37,6 +37,8 @@ completed as (
         targeted.target_is_demo,
         targeted.target_basis,
         targeted.is_demo,
+        {{ approval_status('targeted.all_approved', 'targeted.any_approved') }}
+            as approval_status,
         {{ value_scale('indicators.value_kind') }} as scale
     from targeted
     inner join indicators on targeted.indicator_code = indicators.indicator_code
@@ -115,7 +117,8 @@ final as (
             when status in ('no_data', 'no_target') then cast(null as decimal(18, 2))
             else cast(raw_gap as decimal(18, 2))
         end as gap,
-        is_demo
+        is_demo,
+        approval_status
     from assessed
 
 )

@@ -83,6 +83,7 @@ measured as (
         indicators.value_kind,
         case when indicators.direction = 'lower_is_better' then -1 else 1 end as direction_sign,
         targeted.is_demo,
+        targeted.approval_status,
         case
             when targeted.year > targeted.baseline_year and base.value > 0
                 and targeted.value >= 0 then
@@ -184,7 +185,8 @@ classified as (
             when ratio >= 0 then 'limited_progress'
             else 'deteriorating'
         end as progress_status,
-        is_demo
+        is_demo,
+        approval_status
     from ratios
 
 ),
@@ -213,7 +215,8 @@ final as (
                 then 'zero_baseline'
             when progress_status = 'no_data' and value is not null then 'no_baseline'
         end as caveat,
-        is_demo
+        is_demo,
+        approval_status
     from classified
 
 )
