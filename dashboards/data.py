@@ -368,11 +368,15 @@ def unit_progress(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
 
 @_loader
 def in_year(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
-    """Within-year status at the latest quarter reported, per quarterly indicator."""
+    """Within-year status at the latest quarter reported, per quarterly indicator, with the
+    year's figure's approval status (the latest quarters' submissions are behind both)."""
     sql = """
-        select indicator_code, quarter, in_year_status, prorated_target, projected_year_end
+        select y.indicator_code, y.quarter, y.in_year_status, y.prorated_target,
+            y.projected_year_end, v.approval_status
         from fct_indicator_values_in_year y
-        where org_unit_code = ? and year = ? and quarter = (
+        left join fct_indicator_values v on v.indicator_code = y.indicator_code
+            and v.org_unit_code = y.org_unit_code and v.year = y.year
+        where y.org_unit_code = ? and y.year = ? and y.quarter = (
             select max(quarter) from fct_indicator_values_in_year z
             where z.indicator_code = y.indicator_code and z.org_unit_code = y.org_unit_code
                 and z.year = y.year)

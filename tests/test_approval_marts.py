@@ -23,7 +23,6 @@ from test_people import refused
 from weibao import approval, audit, demo, users
 from weibao.access import Actor
 from weibao.build import build
-from weibao.errors import WeibaoError
 from weibao.settings import settings
 
 CITY, APPROVED, PENDING, YEAR = "3504", "350404", "350405", 2023  # 三明市: 三元区, 沙县区

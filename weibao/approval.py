@@ -295,7 +295,7 @@ _HIDDEN_FIGURES = (
     "progress_ratio",
     "projected_year_end",
 )
-_HIDDEN_STATUSES = ("status", "progress_status", "indicator_status")
+_HIDDEN_STATUSES = ("status", "progress_status", "indicator_status", "in_year_status")
 NOT_APPROVED = ("pending", "mixed")
 
 

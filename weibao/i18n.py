@@ -352,15 +352,13 @@ def value_text(
     value_row: Mapping[str, Any], indicator: Mapping[str, Any], lang: str | None = DEFAULT_LANG
 ) -> str:
     """The row's value in the indicator's unit, or '<5' where it would reveal a small count;
-    marked 未审核 / 含未审核数据 before approval, and only that word where it is hidden."""
+    未审核 where figures not yet approved are hidden from this reader (weibao.approval). The
+    mark on a shown figure not yet approved is approval_mark, beside it."""
     if bool(_get(value_row, "approval_hidden", False)):
         return t("approval_hidden", lang)
     if is_suppressed(value_row, indicator):
-        text = SUPPRESSED
-    else:
-        text = fmt_value(_get(value_row, "value"), indicator, lang)
-    mark = approval_mark(value_row, lang)
-    return f"{text}({mark})" if mark and text != MISSING else text
+        return SUPPRESSED
+    return fmt_value(_get(value_row, "value"), indicator, lang)
 
 
 def approval_mark(value_row: Mapping[str, Any], lang: str | None = DEFAULT_LANG) -> str:

@@ -27,8 +27,11 @@ def statuses(org: str, year: int) -> pd.DataFrame:
     quarter's within-year status for indicators reported quarterly."""
     values = data.unit_values(org, year)
     values = values[values["has_row"]]
-    values = values.merge(data.unit_progress(org, year), on="indicator_code", how="left")
-    return values.merge(data.in_year(org, year), on="indicator_code", how="left")
+    for extra in (data.unit_progress(org, year), data.in_year(org, year)):
+        # the value row's own flags (suppressed, approval_status ...) win over the extra's
+        shared = [c for c in extra.columns if c in values.columns and c != "indicator_code"]
+        values = values.merge(extra.drop(columns=shared), on="indicator_code", how="left")
+    return values
 
 
 def in_year_word(row: pd.Series, lang: str) -> str:

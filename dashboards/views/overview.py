@@ -76,7 +76,7 @@ def card(row: pd.Series, lang: str) -> None:
             st.caption(t("not_at_level", lang))
             return
         # the approval mark goes beside the status word, not into the big figure
-        shown = value_text(row.drop("approval_status", errors="ignore"), row, lang)
+        shown = value_text(row, row, lang)
         st.metric(name, shown, label_visibility="collapsed")
         st.markdown(ui.target_markdown(row, row, lang), help=ui.derivation_help(row, lang))
         mark = approval_mark(row, lang)

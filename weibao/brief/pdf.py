@@ -180,7 +180,8 @@ def indicators_section(b: Brief) -> str:
             [
                 name,
                 e(r["domain"]),
-                e(r["value_text"]),
+                e(r["value_text"])
+                + (f'<div class="src">{e(r["approval_mark"])}</div>' if r["approval_mark"] else ""),
                 e(r["target"]) + basis_note(r),
                 pill(r["status"], r["status_text"]),
                 f'<span class="gap">{e(r["gap"])}</span>' if r["gap"] != MISSING else MISSING,

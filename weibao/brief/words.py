@@ -12,7 +12,6 @@ from weibao.i18n import (
     MISSING,
     STATUSES,
     agency_name,
-    approval_mark,
     basis_mark,
     fmt_target,
     fmt_value,
@@ -80,18 +79,15 @@ def is_task(item: Any) -> bool:
 
 
 def value_text(row: Any, lang: str) -> str:
-    """The figure, '<5' where suppressed, marked 未审核 / 含未审核数据 before approval, and only
-    未审核 where the setting hides figures not yet approved."""
+    """The figure, '<5' where suppressed, and only 未审核 where the setting hides figures not
+    yet approved (a shown one's mark is the row's approval_mark, beside it)."""
     if bool(row.get("approval_hidden", False)):
         return t("approval_hidden", lang)
     if is_suppressed(row, row):  # before the missing check: a suppressed value is cleared
-        text = "<5"
-    elif not present(row["value"]):
+        return "<5"
+    if not present(row["value"]):
         return MISSING
-    else:
-        text = fmt_value(row["value"], row, lang)
-    mark = approval_mark(row, lang)
-    return f"{text}({mark})" if mark else text
+    return fmt_value(row["value"], row, lang)
 
 
 def target_text(row: Any, lang: str) -> str:
