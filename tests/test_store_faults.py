@@ -395,3 +395,136 @@ def test_lines_written_twice_by_older_versions_do_not_stop_the_load(tmp_path):
     (root / store.MANIFEST).write_bytes(b"".join([*lines, lines[-1]]))
     assert sorted(load_ids(root, tmp_path)) == sorted(before)
     assert [p.kind for p in store.read_manifest(root).attrs["problems"]] == ["duplicate"]
+
+
+# ---- a full disk during the audit append, the build and the publish -----------------------
+
+
+def _record_in_child(folder: str, fsize_limit: int, queue) -> None:
+    from weibao import audit
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize_limit, resource.RLIM_INFINITY))
+    try:
+        audit.record(
+            "sign_in", who="zhang", role="statistician", object="zhang", folder=Path(folder)
+        )
+        queue.put("appended")
+    except OSError as exc:
+        queue.put(f"OSError {exc.errno}")
+
+
+@pytest.mark.parametrize("where", ["line", "head"])
+def test_a_full_disk_during_an_audit_append_leaves_the_chain_whole(tmp_path, monkeypatch, where):
+    """Every submit, sign-in and build appends to the audit log. A real RLIMIT_FSIZE stops the
+    line 40 bytes in; or the line is written and the head record after it fails. Before: the
+    torn line stayed, and every later entry (so every sign-in and submit) was refused as "the
+    last line is damaged"; or the head lagged behind the log and `weibao audit --verify`
+    reported entries missing at the end."""
+    from weibao import audit
+
+    people = tmp_path / "people"
+    for i in range(60):
+        audit.record("sign_in", who=f"user{i}", role="statistician", object="x", folder=people)
+    size = (people / audit.LOG).stat().st_size
+    head = (people / audit.HEAD).read_bytes()
+    if where == "line":
+        ctx = multiprocessing.get_context("fork")
+        queue = ctx.Queue()
+        child = ctx.Process(target=_record_in_child, args=(str(people), size + 40, queue))
+        child.start()
+        assert queue.get(timeout=120) == f"OSError {errno.EFBIG}"
+        child.join(timeout=60)
+    else:
+
+        def full(src, dst):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(audit.os, "replace", full)
+        with pytest.raises(OSError):
+            audit.record("sign_in", who="zhang", role="statistician", object="z", folder=people)
+        monkeypatch.undo()
+    assert (people / audit.LOG).stat().st_size == size  # truncated back
+    assert (people / audit.HEAD).read_bytes() == head
+    assert not list(people.glob("*.tmp"))
+    assert audit.verify(people).ok
+    audit.record("sign_in", who="next", role="statistician", object="next", folder=people)
+    assert audit.verify(people) == audit.Verification(True, 61)
+
+
+def test_a_full_disk_at_the_audit_line_of_a_submit_says_the_file_is_in(tmp_path):
+    """The audit line is the last thing a submit writes, after the manifest line. Stopped by
+    a real RLIMIT_FSIZE (the log grown past the manifest, the limit just above its size), the
+    file is in the store, so the message says so with its id instead of "not done"; the audit
+    log is left whole, not torn (which refused every later sign-in and submit)."""
+    from weibao import audit
+
+    root = tmp_path / "store"
+    before = _prefill(root, 3)
+    people = root / "people"
+    for _ in range(60):  # about 16 KB, larger than the manifest and the data files
+        audit.record("sign_in", who="u", role="statistician", object="u", folder=people)
+    log = (people / audit.LOG).read_bytes()
+    assert len(log) > (root / store.MANIFEST).stat().st_size + 5000  # the data files are smaller
+    file = tmp_path / "民政局.csv"
+    file.write_bytes(directors(5))
+
+    proc = _submit_cli(root, file, fsize_limit=len(log) + 40)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    ids = [r[0] for r in manifest_rows(root)]
+    assert ids[:-1] == before and len(ids) == 4  # accepted: its line is there
+    assert "磁盘空间不足" in proc.stderr and f"已接收(报送编号 {ids[-1]})" in proc.stderr
+    assert (people / audit.LOG).read_bytes() == log
+    assert audit.verify(people).ok
+
+
+def _build_under_limit(published: Path, root: Path, limit: int) -> subprocess.CompletedProcess:
+    def pre() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    return subprocess.run(
+        [sys.executable, "-m", "weibao", "build", "--warehouse", str(published)],
+        capture_output=True, text=True, cwd=ROOT, timeout=900, preexec_fn=pre,
+        env=os.environ | {"WEIBAO_SUBMISSIONS": str(root)},
+    )  # fmt: skip
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("stage", ["load", "dbt"])
+def test_a_full_disk_during_the_build_publishes_nothing_and_leaves_nothing(
+    stage, demo_store, published_warehouse, tmp_path
+):
+    """`weibao build` under a real RLIMIT_FSIZE: in the load step (the columnar manifest is
+    rewritten by every sync and is larger than the limit) and in dbt (the candidate database
+    grows past half the size of the published one). The last good publication stays
+    byte-identical and opens; no candidate, .wal or temporary part is left; the message says
+    the disk is full, in words, without a traceback."""
+    published = tmp_path / "wh" / "weibao.duckdb"
+    published.parent.mkdir()
+    published.write_bytes(published_warehouse.read_bytes())
+    good = _digest(published)
+    col = demo_store / "columnar"
+    if stage == "load":
+        limit = (col / "submission_manifest.parquet").stat().st_size // 2
+    else:
+        limit = published.stat().st_size // 2
+        assert limit > (col / "submission_manifest.parquet").stat().st_size
+    before = {p.relative_to(demo_store) for p in col.rglob("*")}
+
+    proc = _build_under_limit(published, demo_store, limit)
+    assert proc.returncode == 1
+    assert "磁盘空间不足" in proc.stderr and "out of disk space" in proc.stderr, proc.stderr[-2000:]
+    assert "已发布的数据保持不变" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _digest(published) == good
+    assert sorted(p.name for p in published.parent.iterdir()) == ["weibao.duckdb"]
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.execute("select count(*) from fct_indicator_values").fetchone()[0] > 0
+    con.close()
+    after = {p.relative_to(demo_store) for p in col.rglob("*")}
+    assert not [p for p in after if p.name.endswith(".tmp")]
+    assert after <= before | {p for p in after if p.name.endswith(".parquet")}

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,14 +147,24 @@ def record(
         }
         entry["hash"] = entry_hash(entry)
         line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+        size = path.stat().st_size if path.exists() else 0
         head = folder / HEAD
         tmp = head.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"seq": seq, "hash": entry["hash"]}), encoding="utf-8")
-        os.replace(tmp, head)
+        try:
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
+            tmp.write_text(json.dumps({"seq": seq, "hash": entry["hash"]}), encoding="utf-8")
+            os.replace(tmp, head)
+        except BaseException:
+            # A failed append (full disk, file-size limit) must not leave a torn last line, or
+            # a line the head does not confirm: every later entry would be refused.
+            with suppress(OSError), open(path, "r+b") as fh:
+                fh.truncate(size)
+                os.fsync(fh.fileno())
+            tmp.unlink(missing_ok=True)
+            raise
     return entry
 
 

@@ -16,6 +16,7 @@ blocks this, and a failed build leaves the last good publication untouched.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import re
 import time
@@ -131,6 +132,9 @@ def run_dbt(
                 )
 
     runner = dbtRunner(callbacks=[on_event])
+    # On a full disk dbt's file log fails at every line, and the logging module prints a
+    # traceback to stderr for each (450 in one measured build); the build's own error says it.
+    raise_before, logging.raiseExceptions = logging.raiseExceptions, False
     try:
         return runner.invoke(
             [
@@ -150,6 +154,7 @@ def run_dbt(
             ]
         )
     finally:
+        logging.raiseExceptions = raise_before
         _close_dbt_duckdb()
 
 

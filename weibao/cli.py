@@ -402,6 +402,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     print(
         f"已备份 {len(index['files'])} 个文件 / {len(index['files'])} files backed up: {args.dir}"
     )
+    print(
+        "备份含用户密码哈希和审计日志:目录权限 0700、文件 0600,请存放在只有管理员可读的位置 / "
+        "the backup holds password hashes and the audit log: folders 0700, files 0600; "
+        "keep it where only administrators can read it"
+    )
     return 0
 
 
@@ -411,7 +416,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     written = storekeeping.restore(Path(args.dir), submissions_dir(), force=args.force)
     print(f"已恢复 {len(written)} 个文件 / {len(written)} files restored into {submissions_dir()}")
-    print("下一步 / next: weibao store verify && weibao build")
+    print("下一步 / next: weibao store verify && weibao audit --verify && weibao build")
     return 0
 
 
@@ -918,10 +923,13 @@ def parser() -> argparse.ArgumentParser:
 
     bk = sub.add_parser(
         "backup",
-        help="备份报送库、定义和参照文件 / back up the store, definitions, reference files",
-        description="把报送库(清单、原件、规范化文件、隔离区)、定义和参照文件复制到一个空目录,"
-        "并记录每个文件的哈希。 Copies the store, the definitions and the reference files "
-        "into an empty directory, with every file's hash in backup.json.",
+        help="备份报送库、用户、审计日志、督办单、定义和参照文件 / back up everything that "
+        "cannot be rebuilt",
+        description="把报送库(清单、原件、规范化文件、隔离区)、people/(用户及密码哈希、审计日志、"
+        "审核锁定、督办单)、定义和参照文件复制到一个空目录,并记录每个文件的哈希;目录 0700、"
+        "文件 0600。 Copies the store, its people/ folder (users with password hashes, the "
+        "audit log, approvals, 督办单), the definitions and the reference files into an empty "
+        "directory, with every file's hash in backup.json; folders 0700, files 0600.",
     )
     bk.add_argument("dir", metavar="DIR")
     bk.set_defaults(func=cmd_backup)
@@ -929,9 +937,11 @@ def parser() -> argparse.ArgumentParser:
     rs = sub.add_parser(
         "restore",
         help="从备份恢复到空的报送库 / restore a backup into an empty store",
-        description="先核对备份中每个文件的哈希,再恢复到空的报送库(WEIBAO_SUBMISSIONS);"
-        "与当前项目不同的定义文件只有加 --force 才覆盖。 Checks every hash first, then "
-        "restores into an empty store; definitions that differ are replaced only with --force.",
+        description="先核对备份中每个文件的哈希,再恢复到空的报送库(WEIBAO_SUBMISSIONS)及其 "
+        "people/;已有文件的报送库一律拒绝;与当前项目不同的定义文件只有加 --force 才覆盖。 "
+        "Checks every hash first, then restores into an empty store and its people/ folder; "
+        "a store that holds files is always refused; definitions that differ are replaced "
+        "only with --force.",
     )
     rs.add_argument("dir", metavar="DIR")
     rs.add_argument("--force", action="store_true", help="覆盖不同的定义文件 / replace them")

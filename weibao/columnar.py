@@ -111,8 +111,12 @@ def _empty(kind: str) -> str:
 def _atomic_copy(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name("." + path.name + ".tmp")
-    con.execute(f"copy ({select}) to {_q(tmp)} (format parquet, compression zstd)")
-    os.replace(tmp, path)
+    try:
+        con.execute(f"copy ({select}) to {_q(tmp)} (format parquet, compression zstd)")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written part behind
+        raise
 
 
 def _manifest_select(con: duckdb.DuckDBPyConnection, root: Path) -> tuple[str, list[str]]:

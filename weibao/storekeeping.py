@@ -3,7 +3,8 @@
     weibao store verify     every line's files exist with their hash; orphans, torn lines
     weibao store repair     fixes what is safe to fix, and says what it did
     weibao store purge      the retention rule for rejected files (weibao.toml)
-    weibao backup DIR       the store, the definitions and the reference files, with hashes
+    weibao backup DIR       the store, its people/ folder (users, audit log, approvals, 督办单),
+                            the definitions and the reference files, with hashes; private modes
     weibao restore DIR      into an empty store; refuses a backup whose hashes do not match
 
 What a process leaves behind when it is killed (a `.tmp-<pid>-*` file, an original whose
@@ -13,30 +14,37 @@ run once its pid is no longer alive. Everything removed is recorded in maintenan
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from weibao import store
 from weibao.errors import WeibaoError
-from weibao.paths import ROOT
+from weibao.paths import ROOT, committees_file, people_dir
 from weibao.submission_types import SUBMISSION_TYPES
 
 # Project files that define what is collected and how it is judged (backed up and restored
-# with the store; the ones that do not exist in this version are skipped).
+# with the store; the ones that do not exist in this version are skipped). reference/ holds the
+# policy texts and the division table the build reads.
 DEFINITIONS = (
     "weibao.toml",
     "seeds/reference",
     "expectations",
-    "reference/policy",
+    "reference",
     "locales",
     "definitions",
 )
+# The people folder's locks, in the order their writers nest them (users, approvals and cases
+# are written first, then the audit entry): a backup takes all four, so it sees no half step.
+PEOPLE_LOCKS = (".users.lock", ".approvals.lock", ".cases.lock", ".audit.lock")
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 LEGACY_TMP_AGE = timedelta(hours=1)  # a .tmp- file without a pid in its name
 _TMP_PID = re.compile(r"^\.tmp-(\d+)-")
 _BUILD_PID = re.compile(r"^\.build-.*-(\d+)\.duckdb(\.wal)?$")
@@ -320,23 +328,76 @@ def _refused_for_personal_data(receipt: Path) -> bool:
 BACKUP_INDEX = "backup.json"
 
 
-def backup(dest: Path, root: Path, project: Path = ROOT) -> dict:
-    """Copy the store (under its lock, so the copy is one consistent moment) and the
-    definitions into `dest`, which must be empty, with backup.json listing every file's
-    hash. Returns the index."""
+@contextmanager
+def _people_locked(folder: Path):
+    """Hold every lock of the people folder (users, approvals, cases, audit) at once."""
+    with ExitStack() as stack:
+        if folder.is_dir():
+            for name in PEOPLE_LOCKS:
+                lock = stack.enter_context(open(folder / name, "a"))
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                stack.callback(fcntl.flock, lock, fcntl.LOCK_UN)
+        yield
+
+
+def _people_files(folder: Path) -> list[Path]:
+    """users.yml, audit.jsonl and audit.head, approvals.jsonl, cases.jsonl and whatever else
+    lives there, less locks and temporary files."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(store.TMP_PREFIX) and not p.name.endswith(".lock")
+    )
+
+
+def _external_files(project: Path) -> dict[str, Path]:
+    """Files the build reads from outside the project (WEIBAO_COMMITTEES, WEIBAO_SETTINGS),
+    by the name they are kept under in a backup."""
+    out = {}
+    settings_file = os.environ.get("WEIBAO_SETTINGS")
+    for kind, path in (
+        ("committees", committees_file()),
+        ("settings", Path(settings_file).resolve() if settings_file else None),
+    ):
+        if path is not None and path.is_file() and not path.is_relative_to(project.resolve()):
+            out[f"external/{kind}/{path.name}"] = path
+    return out
+
+
+def _not_empty(folder: Path) -> bool:
+    """Any file but a lock (a lock file is created by merely looking at a store)."""
+    return folder.is_dir() and any(
+        p.is_file() and not p.name.endswith(".lock") for p in folder.rglob("*")
+    )
+
+
+def backup(dest: Path, root: Path, project: Path = ROOT, people: Path | None = None) -> dict:
+    """Copy the store (under its lock, so the copy is one consistent moment), its people
+    folder (under the people locks: the credentials, the hash-chained audit log, approvals and
+    督办单), the definitions and the files the build reads from outside the project into
+    `dest`, which must be empty, with backup.json listing every file's hash. The credentials
+    file holds password hashes: the backup's folders are 0700 and its files 0600. Returns the
+    index."""
     dest = dest.resolve()
+    people = (people or people_dir(root)).resolve()
     if dest.exists() and any(dest.iterdir()):
         raise WeibaoError(
             f"备份目录 {dest} 不是空的",
             f"backup directory {dest} is not empty",
             "指定一个新的或空的目录",
         )
+    dest.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    os.chmod(dest, PRIVATE_DIR)
     files: dict[str, str] = {}
 
     def copy(src: Path, rel: str) -> None:
         target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, target)
+        for parent in reversed(target.relative_to(dest).parents[:-1]):
+            (dest / parent).mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        shutil.copy2(src, target)  # inside 0700 folders, so the source's mode exposes nothing
+        os.chmod(target, PRIVATE_FILE)
         files[rel] = _sha(target)
 
     with store.locked(root):
@@ -345,25 +406,45 @@ def backup(dest: Path, root: Path, project: Path = ROOT) -> dict:
         for path in keep:
             if path.is_file() and not path.name.startswith(store.TMP_PREFIX):
                 copy(path, f"store/{_rel(root, path)}")
+        with _people_locked(people):
+            for path in _people_files(people):
+                copy(path, f"people/{_rel(people, path)}")
     for name in DEFINITIONS:
         src = project / name
         paths = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file())
         for path in paths if src.exists() else []:
             copy(path, f"project/{_rel(project, path)}")
+    external = _external_files(project)
+    for rel, path in external.items():
+        copy(path, rel)
     index = {
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "store": str(root),
+        "people": str(people),
+        "external": {rel: str(path) for rel, path in external.items()},
         "files": files,
     }
-    (dest / BACKUP_INDEX).write_text(json.dumps(index, ensure_ascii=False, indent=1))
+    fd = os.open(dest / BACKUP_INDEX, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(index, ensure_ascii=False, indent=1))
     return index
 
 
-def restore(src: Path, root: Path, project: Path = ROOT, force: bool = False) -> list[str]:
-    """Restore a backup into an empty store and the project. Every file's hash is checked
-    first; nothing is written if one does not match. Definitions that differ from the
-    project's are replaced only with `force`. Returns what was written."""
+def restore(
+    src: Path,
+    root: Path,
+    project: Path = ROOT,
+    force: bool = False,
+    people: Path | None = None,
+) -> list[str]:
+    """Restore a backup into an empty store (and its people folder) and the project. Every
+    file's hash is checked first; nothing is written if one does not match. A store or people
+    folder that already holds files is refused, with or without `force`: restoring over it
+    would mix two histories (two manifests, two audit chains). Definitions and external files
+    that differ from the ones in place are replaced only with `force`. Returns what was
+    written."""
     src = src.resolve()
+    people = (people or people_dir(root)).resolve()
     try:
         index = json.loads((src / BACKUP_INDEX).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -385,18 +466,33 @@ def restore(src: Path, root: Path, project: Path = ROOT, force: bool = False) ->
             "使用另一份备份",
             bad[:10],
         )
-    if (root / store.MANIFEST).exists() or (root / "originals").exists():
+    full = [str(f) for f in (root, people) if _not_empty(f)]
+    if full:
         raise WeibaoError(
-            f"报送库 {root} 不是空的,未恢复",
-            f"the submission store {root} is not empty; nothing restored",
-            "恢复到一个空目录(设置 WEIBAO_SUBMISSIONS),核对后再替换",
+            f"目标不是空的:{'、'.join(full)} 中已有文件,未恢复(--force 也不会覆盖报送库和用户)",
+            f"the target is not empty: {', '.join(full)} already holds files; nothing restored "
+            "(--force does not overwrite a store or its people)",
+            "恢复到一个空目录(设置 WEIBAO_SUBMISSIONS,必要时 WEIBAO_PEOPLE),"
+            "用 weibao store verify 和 weibao audit --verify 核对后再替换原目录",
         )
+    external = index.get("external", {})
+
+    def target_of(rel: str) -> Path:
+        top, _, rest = rel.partition("/")
+        if top == "store":
+            return root / rest
+        if top == "people":
+            return people / rest
+        if top == "external":
+            return Path(external[rel])
+        return project / rest
+
     differ = [
         rel
         for rel in files
-        if rel.startswith("project/")
-        and (project / rel.removeprefix("project/")).is_file()
-        and _sha(project / rel.removeprefix("project/")) != files[rel]
+        if rel.startswith(("project/", "external/"))
+        and target_of(rel).is_file()
+        and _sha(target_of(rel)) != files[rel]
     ]
     if differ and not force:
         raise WeibaoError(
@@ -407,14 +503,19 @@ def restore(src: Path, root: Path, project: Path = ROOT, force: bool = False) ->
         )
     written = []
     root.mkdir(parents=True, exist_ok=True)
+    people.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    os.chmod(people, PRIVATE_DIR)
     for rel, digest in sorted(files.items()):
-        if rel.startswith("store/"):
-            target = root / rel.removeprefix("store/")
-        else:
-            target = project / rel.removeprefix("project/")
+        target = target_of(rel)
+        if rel.startswith(("project/", "external/")):
             if target.is_file() and _sha(target) == digest:
                 continue
-        store.atomic_write(target, (src / rel).read_bytes())
+        elif rel.startswith("people/"):
+            for parent in reversed(target.relative_to(people).parents[:-1]):
+                (people / parent).mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        store.atomic_write(target, (src / rel).read_bytes())  # 0600, as mkstemp makes it
+        if rel.startswith(("project/", "external/")):
+            os.chmod(target, 0o644)  # definitions are not secret; as a checkout has them
         written.append(rel)
     store.log_action(root, "restored", source=str(src), files=len(written))
     return written

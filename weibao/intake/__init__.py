@@ -20,7 +20,7 @@ import pandas as pd
 
 from weibao import audit, cells, store
 from weibao.access import Actor, local_cli, require_submit, require_withdraw
-from weibao.errors import WeibaoError
+from weibao.errors import WeibaoError, out_of_space
 from weibao.intake import gx
 from weibao.intake.checks import (
     Context,
@@ -455,19 +455,34 @@ def submit(
         entry = store.accept(**common, normalized=normalized, submitted_by=actor.name)
         receipt.submission_id = entry.submission_id
         receipt.supersedes = entry.supersedes or None
-    audit.record(
-        "submission_rejected" if normalized is None else "submission_accepted",
-        who=actor.name,
-        role=actor.role,
-        object=receipt.submission_id or key,
-        detail={
-            **actor.audit_detail(),
-            "key": key,
-            "file": Path(filename).name,
-            "errors": sorted({i.code for i in receipt.errors}),
-        },
-        folder=people,
-    )
+    try:
+        audit.record(
+            "submission_rejected" if normalized is None else "submission_accepted",
+            who=actor.name,
+            role=actor.role,
+            object=receipt.submission_id or key,
+            detail={
+                **actor.audit_detail(),
+                "key": key,
+                "file": Path(filename).name,
+                "errors": sorted({i.code for i in receipt.errors}),
+            },
+            folder=people,
+        )
+    except OSError as exc:
+        if not out_of_space(exc):
+            raise
+        # The file is in the store already: say so, rather than "not done", which would send
+        # the agency to submit it again.
+        done_zh, done_en = (
+            ("已接收", "accepted") if normalized is not None else ("已退回", "rejected")
+        )
+        raise WeibaoError(
+            f"文件{done_zh}(报送编号 {receipt.submission_id}),但磁盘空间不足,审计日志未能记录",
+            f"the file was {done_en} (submission {receipt.submission_id}), but the disk is "
+            "full and the audit log could not record it",
+            "无需重新报送;腾出磁盘空间后请管理员核对审计日志(weibao submissions 可查到这份报送)",
+        ) from exc
     return receipt
 
 
