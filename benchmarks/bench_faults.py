@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 COUNTY = "330483"
+START = "overview"  # the default page (sign-in off): its url path is ""
 PAGES = ["todo", "overview", "domains", "regions", "indicator", "supervision", "units",
          "work_plan", "brief", "reporting", "submit", "cases", "approval", "audit_log", "users",
          "methodology"]  # fmt: skip
@@ -198,14 +200,18 @@ async def _session(url: str, pages: list[str], stop: asyncio.Event, out: dict) -
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     try:
-        async with websockets.connect(url, max_size=None, open_timeout=300) as ws:
+        # No client keepalive pings: on a loaded 2-core machine a pong can take over 20 s, and
+        # the library then drops a session that the server is still serving.
+        async with websockets.connect(
+            url, max_size=None, open_timeout=300, ping_interval=None
+        ) as ws:
             i = 0
             while not stop.is_set() or i < len(pages):
                 page = pages[i % len(pages)]
                 i += 1
                 msg = BackMsg()
                 msg.rerun_script.query_string = ""
-                msg.rerun_script.page_name = page
+                msg.rerun_script.page_name = "" if page == START else page  # served at /
                 started = time.perf_counter()
                 await ws.send(msg.SerializeToString())
                 while True:
@@ -288,8 +294,15 @@ def sessions(args) -> dict:
 
         out = asyncio.run(_sessions(args.n, port, rebuild))
     finally:
+        # SIGTERM to the group, then SIGKILL: a loaded Streamlit may not stop on SIGTERM, and
+        # once `weibao serve` has gone its streamlit child is left to init (seen here).
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        finally:
+            time.sleep(5)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
     times = sorted(out["times"])
     if len(times) < 2:
         raise SystemExit(f"no page runs completed: {out['errors'][:5]}")
