@@ -123,6 +123,21 @@ def _append(event: Event, folder: Path) -> None:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _record(event: Event, actor: Actor, folder: Path, **detail) -> Event:
+    """Append the event to the approvals log, then audit it (same action, same time)."""
+    _append(event, folder)
+    audit.record(
+        event.action,
+        who=actor.name,
+        role=actor.role,
+        object=key_text(event),
+        detail={**detail, **actor.audit_detail()},
+        folder=folder,
+        at=event.at,
+    )
+    return event
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -142,17 +157,7 @@ def approve(
     event = Event(
         "approve", str(jurisdiction), str(period), submission_type, actor.name, actor.role, _now()
     )
-    _append(event, folder)
-    audit.record(
-        "approve",
-        who=actor.name,
-        role=actor.role,
-        object=key_text(event),
-        detail=actor.audit_detail(),
-        folder=folder,
-        at=event.at,
-    )
-    return event
+    return _record(event, actor, folder)
 
 
 def unlock(
@@ -204,17 +209,7 @@ def unlock(
         _now(),
         reason.strip(),
     )
-    _append(event, folder)
-    audit.record(
-        "unlock",
-        who=actor.name,
-        role=actor.role,
-        object=key_text(event),
-        detail={"reason": event.reason, **actor.audit_detail()},
-        folder=folder,
-        at=event.at,
-    )
-    return event
+    return _record(event, actor, folder, reason=event.reason)
 
 
 def accept(
@@ -264,17 +259,7 @@ def accept(
         _now(),
         by_jurisdiction=actor.jurisdiction,
     )
-    _append(event, folder)
-    audit.record(
-        "accept",
-        who=actor.name,
-        role=actor.role,
-        object=key_text(event),
-        detail=actor.audit_detail(),
-        folder=folder,
-        at=event.at,
-    )
-    return event
+    return _record(event, actor, folder)
 
 
 def key_text(event: Event) -> str:
