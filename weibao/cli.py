@@ -665,6 +665,13 @@ def parser() -> argparse.ArgumentParser:
             + ("; spark 在本进程内运行 / runs in this process" if "spark" in engines else ""),
         )
 
+    def approval_key(sp: argparse.ArgumentParser) -> None:
+        """The key that approve, accept and unlock act on, and --as."""
+        sp.add_argument("--jurisdiction", required=True, metavar="CODE")
+        sp.add_argument("--period", required=True, help="2024 或 or 2024Q1")
+        sp.add_argument("--type", help=f"报送类型 / submission type: {types}")
+        with_as(sp)
+
     def with_as(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
             "--as",
@@ -863,10 +870,7 @@ def parser() -> argparse.ArgumentParser:
         " Locks the jurisdiction (and below), period and type; without --type every type; a year "
         "also locks its quarters.",
     )
-    ap.add_argument("--jurisdiction", required=True, metavar="CODE")
-    ap.add_argument("--period", required=True, help="2024 或 or 2024Q1")
-    ap.add_argument("--type", help=f"报送类型 / submission type: {types}")
-    with_as(ap)
+    approval_key(ap)
     ap.set_defaults(func=cmd_approve)
 
     ac = sub.add_parser(
@@ -876,10 +880,7 @@ def parser() -> argparse.ArgumentParser:
         " A statistician of the city or province accepts what a county approved (as in DHIS2); "
         "after that only the level above can unlock it.",
     )
-    ac.add_argument("--jurisdiction", required=True, metavar="CODE")
-    ac.add_argument("--period", required=True, help="2024 或 or 2024Q1")
-    ac.add_argument("--type", help=f"报送类型 / submission type: {types}")
-    with_as(ac)
+    approval_key(ac)
     ac.set_defaults(func=cmd_accept)
 
     ul = sub.add_parser(
@@ -888,11 +889,8 @@ def parser() -> argparse.ArgumentParser:
         description="重新开放已锁定的期间,原因必填并记入审计日志。"
         " Reopens a locked period; the reason is required and recorded.",
     )
-    ul.add_argument("--jurisdiction", required=True, metavar="CODE")
-    ul.add_argument("--period", required=True)
-    ul.add_argument("--type")
+    approval_key(ul)
     ul.add_argument("--reason", required=True, metavar="TEXT", help="退回原因 / reason")
-    with_as(ul)
     ul.set_defaults(func=cmd_unlock)
 
     ls = sub.add_parser(
