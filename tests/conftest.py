@@ -25,6 +25,19 @@ from weibao.build import build
 os.environ.setdefault("WEIBAO_SIGN_IN_REQUIRED", "false")
 
 
+@pytest.fixture(autouse=True)
+def _settings_follow_the_environment():
+    """weibao.settings.settings() is cached per process. A test that sets a WEIBAO_* variable
+    with monkeypatch and reads the settings would leave its value cached for every later test
+    once monkeypatch has put the environment back (a leader's `hide` then hid the brief's
+    figures in test_brief.py). Autouse fixtures are set up first, so this teardown runs after
+    monkeypatch's."""
+    yield
+    from weibao.settings import settings
+
+    settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("submissions")

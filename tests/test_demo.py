@@ -367,12 +367,26 @@ def test_store_index_notices_a_replaced_manifest(tmp_path):
     b = accept(received_at=datetime(2023, 1, 6, tzinfo=UTC), **kw)
     assert a.supersedes == "" and b.supersedes == a.submission_id
     # another process appends a later one: picked up from the file, not the cache
+    header = (tmp_path / "manifest.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    record = {
+        "submission_id": "ext-1",
+        "submission_type": "orphan_foster",
+        "agency_code": "civil_affairs",
+        "jurisdiction_code": "640121",
+        "period": "2022",
+        "received_at": "2023-01-07T00:00:00Z",
+        "original_filename": "e.csv",
+        "sha256": "0" * 64,
+        "rows": "1",
+        "status": "accepted",
+        "stored_path": "x.csv",
+        "original_path": "y.csv",
+        "is_demo": "false",
+    }
     with open(tmp_path / "manifest.csv", "a", encoding="utf-8") as fh:
-        # a whole record (the store skips a line whose sha256 is not 64 hex digits as torn)
-        fh.write(
-            "ext-1,orphan_foster,civil_affairs,640121,2022,2023-01-07T00:00:00Z,"
-            f"e.csv,{'0' * 64},1,accepted,,x.csv,y.csv,false\n"
-        )
+        # a whole record in the header's own columns (the store skips a line of the wrong
+        # width, or whose sha256 is not 64 hex digits, as torn)
+        fh.write(",".join(record.get(column, "") for column in header) + "\n")
     c = accept(received_at=datetime(2023, 1, 8, tzinfo=UTC), **kw)
     assert c.supersedes == "ext-1"
     # the manifest is replaced (new file): the old index must be dropped
