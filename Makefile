@@ -8,10 +8,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test install system build serve lint clean
 
-demo: install system
+demo: system install
 	$(BIN)/weibao demo
 
-test: install system lint
+test: system install lint
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
@@ -24,12 +24,13 @@ $(VENV)/.installed: pyproject.toml
 
 # Chromium and Noto CJK for the browser test and chart export (Chinese renders as boxes without it);
 # PostgreSQL (initdb, pg_ctl) for the engine tests, which start a throwaway cluster on loopback;
-# Java 17 for Spark (pyspark runs in process; weibao/engines/spark.py uses it as JAVA_HOME).
+# Java 17 for Spark (pyspark runs in process; weibao/engines/spark.py uses it as JAVA_HOME);
+# python3-venv first of all: Debian's python3 cannot make .venv without it (ensurepip).
 system:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk' \
+	@if ! $(PYTHON) -c 'import ensurepip' >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk' \
 		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! ls /usr/lib/jvm/java-17-openjdk-*/bin/java >/dev/null 2>&1; then \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig postgresql openjdk-17-jre-headless >/dev/null; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv chromium fonts-noto-cjk fontconfig postgresql openjdk-17-jre-headless >/dev/null; \
 	fi
 
 build: install
