@@ -13,6 +13,7 @@ from test_people_pages import PW, app, people, said, sign_in
 from weibao import audit, cases, users
 from weibao.i18n import t
 from weibao.paths import ROOT
+from weibao.settings import settings
 
 __all__ = ["people"]  # the fixture, shared with test_people_pages.py
 
@@ -116,7 +117,7 @@ def test_agency_to_do_lists_its_deadlines_until_it_hands_in(people, monkeypatch)
 
     monkeypatch.setenv("WEIBAO_AS_OF_DATE", "2025-01-05")
     mz = Actor.of(users.get("tx_mz"))
-    expected = _civil_affairs_deadlines(date(2025, 1, 5), todo.DAYS)
+    expected = _civil_affairs_deadlines(date(2025, 1, 5), settings().todo_horizon_days)
     assert ("child_directors", "2024", date(2025, 1, 15)) in expected
     root = people.parent / "store"  # an empty store: nothing handed in yet
     got = todo.upcoming(mz, root=root)

@@ -45,6 +45,7 @@ class Settings:
     lockout_failures: int = 5
     lockout_minutes: int = 15
     session_idle_minutes: int = 30
+    todo_horizon_days: int = 45
     password_hash_rounds: int = 12
     sign_in_required: bool = True
     # figures of periods not yet approved, for leaders: "mark" or "hide" (weibao.approval)

@@ -20,7 +20,6 @@ from weibao import store
 from weibao.access import Actor, covers
 from weibao.submission_types import SUBMISSION_TYPES, schedule_rows
 
-DAYS = 45  # how far ahead the to-do looks
 LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county"}
 COLUMNS = ["submission_type", "agency_code", "period", "deadline", "received"]
 
@@ -38,11 +37,15 @@ def _periods(period_kind: str, on: date) -> list[str]:
 
 
 def upcoming(
-    actor: Actor, on: date | None = None, days: int = DAYS, root: Path | None = None
+    actor: Actor, on: date | None = None, days: int | None = None, root: Path | None = None
 ) -> pd.DataFrame:
-    """Periods whose deadline falls within `days` from today that the actor's unit (an agency)
-    has not handed in yet; for a statistician every type and agency, with `received` the
+    """Periods whose deadline falls within `days` from today (default: todo_horizon_days in
+    weibao.toml) that the actor's unit (an agency) has not handed in yet; for a statistician every type and agency, with `received` the
     number of jurisdictions of its area that have. Soonest first."""
+    if days is None:
+        from weibao.settings import settings
+
+        days = settings().todo_horizon_days
     on = on or today()
     m = store.in_force(store.read_manifest(root))
     agency = actor.role == "agency"

@@ -15,6 +15,7 @@ import ui
 
 from weibao import cases, todo
 from weibao.i18n import agency_name, fmt_date, t, word
+from weibao.settings import settings
 from weibao.submission_types import SUBMISSION_TYPES
 
 lang = ui.lang()
@@ -49,7 +50,7 @@ if actor.role in ("agency", "statistician"):
     if not soon.empty:
         shown += 1
         st.subheader(t("todo_deadlines", lang))
-        st.caption(t("todo_deadlines_note", lang, days=todo.DAYS))
+        st.caption(t("todo_deadlines_note", lang, days=settings().todo_horizon_days))
         names = {c: s.name_zh if lang == "zh" else s.name_en for c, s in SUBMISSION_TYPES.items()}
         table = {
             t("submission_type", lang): [names[c] for c in soon["submission_type"]],
