@@ -10,6 +10,7 @@ carries the engine's publication id, so a new publication is picked up at the ne
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from weibao import engines, mart_sql
-from weibao.approval import hide_unapproved
+from weibao.approval import approved_item_sql, hide_unapproved
 from weibao.engines import EngineError
 from weibao.suppression import suppress_frame
 
@@ -53,11 +54,14 @@ def _loader(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
     before it is cached (weibao.suppression): a small count of children, or a figure derived
     from one, never reaches a page, a chart, an export or the browser."""
 
+    # a loader with a `hide` parameter leaves unapproved rows out in its SQL (counts, lists)
+    takes_hide = "hide" in inspect.signature(fn).parameters
+
     def load(db: DbKey, full: bool, hide: bool, *args: Any) -> pd.DataFrame:
         # `full` (a statistician's view) and `hide` (figures not yet approved left out) are
         # arguments, so they are part of the cache key: a leader's call can never be answered
         # from a statistician's cached frame.
-        frame = fn(db, *args)
+        frame = fn(db, *args, hide=hide) if takes_hide else fn(db, *args)
         if hide:
             frame = hide_unapproved(frame)
         return (
@@ -478,12 +482,17 @@ _VILLAGES_ONLY_BELOW_COUNTY = """(coalesce(s.level, o.level) <> 'village' or exi
 
 @_loader
 def supervision_items(
-    db: DbKey, jurisdiction_code: str, org_unit_code: str, year: int, own_only: bool = False
+    db: DbKey,
+    jurisdiction_code: str,
+    org_unit_code: str,
+    year: int,
+    own_only: bool = False,
+    hide: bool = False,
 ) -> pd.DataFrame:
     """The jurisdiction's lagging items for the year within the chosen unit's area, with the
     indicator or task they concern; higher levels first. A task item takes the level of the
     unit it belongs to (the jurisdiction). Villages' own items only for a township or village;
-    own_only: the unit's own items alone."""
+    own_only: the unit's own items alone. hide: items on figures not yet approved left out."""
     sql = f"""
         select s.item_id, s.item_kind, s.jurisdiction_code, s.org_unit_code,
             coalesce(s.level, o.level) as level, s.year, s.indicator_code, s.task_id, s.status,
@@ -504,6 +513,7 @@ def supervision_items(
             and ? in (o.org_unit_code, o.township_code, o.county_code, o.city_code,
                 o.province_code)
             and {_VILLAGES_ONLY_BELOW_COUNTY} and (not ? or s.org_unit_code = ?)
+            {"and " + approved_item_sql("v") if hide else ""}
         order by o.level_rank, s.item_kind, i.sort_order, s.task_id, s.org_unit_code
     """
     params = [jurisdiction_code, year, org_unit_code, org_unit_code, own_only, org_unit_code]
@@ -608,29 +618,37 @@ def unit_value(db: DbKey, org_unit_code: str, indicator_code: str, year: int) ->
     return _query(db, sql, [org_unit_code, indicator_code, year])
 
 
+# joined only in `hide` mode, where an item on a figure not yet approved is not counted
+_ITEM_VALUES = """left join fct_indicator_values v on v.indicator_code = s.indicator_code
+    and v.org_unit_code = s.org_unit_code and v.year = s.year"""
 _IN_AREA = """? in (o.org_unit_code, o.township_code, o.county_code, o.city_code,
     o.province_code)"""
 
 
 @_loader
 def supervision_count(
-    db: DbKey, jurisdiction_code: str, org_unit_code: str, year: int
+    db: DbKey, jurisdiction_code: str, org_unit_code: str, year: int, hide: bool = False
 ) -> pd.DataFrame:
     """How many items (column n) the Supervision page lists for the unit, counted in SQL."""
     sql = f"""
         select cast(count(*) as bigint) as n from fct_supervision_items s
         join dim_org_units o on o.org_unit_code = s.org_unit_code
+        {_ITEM_VALUES if hide else ""}
         where s.jurisdiction_code = ? and s.year = ? and {_IN_AREA}
             and {_VILLAGES_ONLY_BELOW_COUNTY}
+            {"and " + approved_item_sql("v") if hide else ""}
     """
     return _query(db, sql, [jurisdiction_code, year, org_unit_code, org_unit_code])
 
 
 @_loader
-def supervision_groups(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame:
+def supervision_groups(
+    db: DbKey, org_unit_code: str, year: int, hide: bool = False
+) -> pd.DataFrame:
     """Above the county: lagging items of every committee in the area, counted per unit one
-    level below (villages' own items left out), the units with most targets missed first."""
-    sql = """
+    level below (villages' own items left out), the units with most targets missed first.
+    hide: items on figures not yet approved are not counted."""
+    sql = f"""
         with area as (
             select org_unit_code, org_unit_name, level from dim_org_units where parent_code = ?
         ),
@@ -639,8 +657,10 @@ def supervision_groups(db: DbKey, org_unit_code: str, year: int) -> pd.DataFrame
                 case ? when 'province' then o.city_code else o.county_code end as group_code
             from fct_supervision_items s
             join dim_org_units o on o.org_unit_code = s.org_unit_code
+            {_ITEM_VALUES if hide else ""}
             where s.year = ? and coalesce(s.level, o.level) <> 'village'
                 and ? in (o.province_code, o.city_code)
+                {"and " + approved_item_sql("v") if hide else ""}
         )
         select a.org_unit_code, a.org_unit_name, a.level,
             cast(count(i.group_code) as bigint) as items,

@@ -354,3 +354,46 @@ def test_the_internal_brief_is_a_statisticians(approved_build, tmp_path, monkeyp
                   str(wh), "-o", str(tmp_path / "b.xlsx"), "--internal", "--as", "sm_lead")  # fmt: skip
     assert done.returncode != 0 and "无权导出内部版简报" in done.stderr
     assert not list(tmp_path.glob("b*.xlsx"))
+
+
+def test_hide_leaves_items_on_unapproved_figures_out_of_the_supervision_list_and_counts(
+    signed_in, monkeypatch
+):
+    """In `hide` mode a leader's supervision list, its count (overview) and the grouped counts
+    above the county leave out an item that lags on a figure not yet approved: listing it as
+    lagging with its figure cleared would still tell what the figure is. `mark` keeps them."""
+    wh = signed_in
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "dashboards"))
+    import data
+
+    base = """from fct_supervision_items s join dim_org_units o using (org_unit_code)
+        left join fct_indicator_values v on v.indicator_code = s.indicator_code
+            and v.org_unit_code = s.org_unit_code and v.year = s.year
+        where s.year = ? and ? in (o.org_unit_code, o.county_code, o.city_code)
+            and coalesce(s.level, o.level) <> 'village'"""
+    [(juris,)] = rows(wh, f"select distinct s.jurisdiction_code {base}", [YEAR, CITY])
+    total, unapproved = rows(
+        wh,
+        f"select count(*), count(*) filter (where v.approval_status in ('pending', 'mixed')) "
+        f"{base}",
+        [YEAR, CITY],
+    )[0]
+    assert 0 < unapproved < total  # both kinds exist, so the test can tell them apart
+    st.session_state["actor"] = Actor("sm_lead", "leader", CITY)
+    try:
+        seen = {}
+        for mode in ("mark", "hide"):
+            monkeypatch.setenv("WEIBAO_UNAPPROVED_FOR_LEADERS", mode)
+            settings.cache_clear()
+            items = data.supervision_items(juris, CITY, YEAR)
+            count = int(data.supervision_count(juris, CITY, YEAR)["n"].iloc[0])
+            groups = data.supervision_groups("35", YEAR)
+            seen[mode] = (items, count, int(groups["items"].sum()))
+        items, count, grouped = seen["mark"]
+        assert (len(items), count, grouped) == (total, total, total)
+        items, count, grouped = seen["hide"]
+        assert (len(items), count, grouped) == (total - unapproved,) * 3
+        assert not items["approval_status"].isin(["pending", "mixed"]).any()
+    finally:
+        del st.session_state["actor"]
+        settings.cache_clear()

@@ -153,7 +153,13 @@ def supervision(
         order by o.level_rank, s.lagging_since, i.sort_order, s.indicator_code, s.task_id,
             s.org_unit_code
     """
-    return audience(_query(warehouse, sql, [year, jurisdiction, code, code]), internal)
+    frame = _query(warehouse, sql, [year, jurisdiction, code, code])
+    if not internal:
+        from weibao.approval import drop_unapproved_items, leader_display
+
+        if leader_display() == "hide":  # as on the Supervision page: not listed, not counted
+            frame = drop_unapproved_items(frame)
+    return audience(frame, internal)
 
 
 def member_units(warehouse: Path, jurisdiction: str | None) -> pd.DataFrame:
