@@ -52,6 +52,8 @@ class Settings:
     unapproved_for_leaders: str = "mark"
     # [store] days a rejected file's original is kept in quarantine
     rejected_retention_days: int = 90
+    # [dashboard] memory of the DuckDB instance that reads the published file (weibao.engines.duckdb)
+    reader_memory_limit: str = "2GB"
 
     @property
     def max_upload_bytes(self) -> int:
