@@ -2,9 +2,11 @@
 
 The same SQL runs on every engine (weibao/engines/: DuckDB by default, PostgreSQL with
 WEIBAO_ENGINE=postgres): portable SQL with `?` placeholders, which an engine translates if its
-driver wants another style. Each loader runs one query in a short-lived read-only connection: a
-held DuckDB connection would block the next build (CONVENTIONS.md, DuckDB locks). The cache key
-carries the engine's publication id, so a new publication is picked up at the next rerun.
+driver wants another style. On DuckDB each loader runs one query in a cursor of one held
+in-memory instance that ATTACHes the published file read-only (weibao/engines/duckdb.py): builds
+publish a new file by os.replace, so nothing a build needs is locked, and opening the file once
+per publication instead of once per query saves about 70 ms a query. The cache key carries the
+engine's publication id, so a new publication is picked up at the next rerun.
 """
 
 from __future__ import annotations
