@@ -6,6 +6,7 @@ relative to the main script); expected figures are queried from the published fi
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -116,7 +117,11 @@ def test_demo_badge_on_mixed_data(published_warehouse: Path, tmp_path: Path, mon
     assert "示例数据" not in markdown_text(real)
     assert "示例目标" not in markdown_text(real)
 
-    con = duckdb.connect(str(path))
+    # published as a build publishes: a new file replaces the served one (the dashboard's
+    # reader holds the served file open, so it is never written in place)
+    edited = tmp_path / "mixed-edited.duckdb"
+    shutil.copy(path, edited)
+    con = duckdb.connect(str(edited))
     try:
         con.execute(
             "update fct_indicator_values set target_is_demo = true, target_basis = 'demo' "
@@ -126,6 +131,7 @@ def test_demo_badge_on_mixed_data(published_warehouse: Path, tmp_path: Path, mon
         )
     finally:
         con.close()
+    os.replace(edited, path)
     one_demo_target = _overview(path, monkeypatch)
     assert "示例数据" in markdown_text(one_demo_target)
     assert markdown_text(one_demo_target).count("示例目标") == 1
