@@ -397,3 +397,36 @@ def test_hide_leaves_items_on_unapproved_figures_out_of_the_supervision_list_and
     finally:
         del st.session_state["actor"]
         settings.cache_clear()
+
+
+def test_the_regions_table_marks_a_pending_county_for_a_leader(signed_in, monkeypatch):
+    """mark mode: the Regions page's table of 三明市's counties says 未审核 beside the status of
+    the county whose figures are pending, and nothing beside the approved county's."""
+    monkeypatch.setenv("WEIBAO_UNAPPROVED_FOR_LEADERS", "mark")
+    settings.cache_clear()
+    wh = signed_in
+    [(code,)] = rows(
+        wh,
+        "select indicator_code from fct_indicator_values where org_unit_code = ? and year = ? "
+        "and approval_status = 'pending' and value is not null order by 1 limit 1",
+        [PENDING, YEAR],
+    )
+    names = dict(rows(wh, "select org_unit_code, org_unit_name from dim_org_units "
+                          "where org_unit_code in (?, ?)", [APPROVED, PENDING]))  # fmt: skip
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["year"] = YEAR
+    at.run()
+    [box] = [w for w in at.text_input if w.label == "用户名"]
+    [pw] = [w for w in at.text_input if w.label == "密码"]
+    box.input("sm_lead")
+    pw.input(PW)
+    [go] = [b for b in at.button if b.label == "登录"]
+    go.click().run()
+    at.session_state["org_unit_code"] = CITY
+    at.session_state["indicator_code"] = code
+    at.switch_page("views/regions.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value.set_index("地区")
+    assert table.loc[names[PENDING], "状态"].endswith("未审核")
+    assert "未审核" not in table.loc[names[APPROVED], "状态"]

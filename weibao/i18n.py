@@ -369,6 +369,14 @@ def approval_mark(value_row: Mapping[str, Any], lang: str | None = DEFAULT_LANG)
     return ""
 
 
+def status_with_mark(value_row: Mapping[str, Any], lang: str | None = DEFAULT_LANG) -> str:
+    """The status word of a table cell, followed by 未审核 / 含未审核数据 when the figure is not
+    (wholly) approved: a table shows the same mark as the Overview's cards."""
+    word_ = status(_get(value_row, "status")).label(_lang(lang))
+    mark = approval_mark(value_row, lang)
+    return f"{word_} · {mark}" if mark else word_
+
+
 def count_text(value_row: Mapping[str, Any], key: str, indicator: Mapping[str, Any]) -> str:
     """The row's numerator or denominator: '<5' if small (or cleared on a suppressed row)."""
     n = _get(value_row, key)

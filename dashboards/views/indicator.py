@@ -14,7 +14,7 @@ from weibao.i18n import (
     count_text,
     fmt_target,
     gap_text,
-    status,
+    status_with_mark,
     t,
     target_basis,
     value_text,
@@ -97,7 +97,7 @@ def data_table(frame: pd.DataFrame, ind: pd.Series, lang: str) -> pd.DataFrame:
             t("target_basis", lang): [
                 basis_word(target_basis(r), lang) for _, r in frame.iterrows()
             ],
-            t("status", lang): [status(s).label(lang) for s in frame["status"]],
+            t("status", lang): [status_with_mark(r, lang) for r in rows],
             t("gap", lang): [gap_text(ind, r, lang) for _, r in frame.iterrows()],
             t("data_kind", lang): [
                 t("demo_badge" if (r["is_demo"] or r["target_is_demo"]) else "real_data", lang)

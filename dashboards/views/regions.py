@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 import ui
 
-from weibao.i18n import count_text, gap_text, status, t, value_text
+from weibao.i18n import approval_mark, count_text, gap_text, status_with_mark, t, value_text
 
 
 def breadcrumb(code: str) -> None:
@@ -53,7 +53,7 @@ def table(children: pd.DataFrame, indicator: pd.Series, lang: str) -> pd.DataFra
             t("value", lang): [value_text(r, indicator, lang) for r in rows],
             t("numerator", lang): [count_text(r, "numerator", indicator) for r in rows],
             t("denominator", lang): [count_text(r, "denominator", indicator) for r in rows],
-            t("status", lang): [status(s).label(lang) for s in children["status"]],
+            t("status", lang): [status_with_mark(r, lang) for r in rows],
             t("gap", lang): [gap_text(indicator, r, lang) for _, r in children.iterrows()],
         }
     )
@@ -141,7 +141,10 @@ def village(code: str, indicator: pd.Series, lang: str) -> None:
         row = own.iloc[0]
         st.metric(indicator[ui.name_col(lang)], value_text(row, indicator, lang))
         st.markdown(
-            ui.target_markdown(row, indicator, lang) + "  " + ui.status_md(row["status"], lang)
+            ui.target_markdown(row, indicator, lang)
+            + "  "
+            + ui.status_md(row["status"], lang)
+            + (f"  :orange[{mark}]" if (mark := approval_mark(row, lang)) else "")
         )
         gap = gap_text(indicator, row, lang)
         if gap:
