@@ -208,7 +208,8 @@ def signed_in(approved_build, tmp_path, monkeypatch):
     st.cache_data.clear()
 
 
-def overview_metrics(name: str, code: str) -> dict[str, str]:
+def page_as(name: str, code: str, page: str, **state) -> AppTest:
+    """The dashboard signed in as `name` through the sign-in form, on `page` for unit `code`."""
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["year"] = YEAR
@@ -220,8 +221,15 @@ def overview_metrics(name: str, code: str) -> dict[str, str]:
     [go] = [b for b in at.button if b.label == "登录"]
     go.click().run()
     at.session_state["org_unit_code"] = code
-    at.switch_page("views/overview.py").run()
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.switch_page(page).run()
     assert not at.exception, at.exception
+    return at
+
+
+def overview_metrics(name: str, code: str) -> dict[str, str]:
+    at = page_as(name, code, "views/overview.py")
     return {m.label: str(m.value) for m in at.metric}
 
 
@@ -413,20 +421,7 @@ def test_the_regions_table_marks_a_pending_county_for_a_leader(signed_in, monkey
     )
     names = dict(rows(wh, "select org_unit_code, org_unit_name from dim_org_units "
                           "where org_unit_code in (?, ?)", [APPROVED, PENDING]))  # fmt: skip
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["year"] = YEAR
-    at.run()
-    [box] = [w for w in at.text_input if w.label == "用户名"]
-    [pw] = [w for w in at.text_input if w.label == "密码"]
-    box.input("sm_lead")
-    pw.input(PW)
-    [go] = [b for b in at.button if b.label == "登录"]
-    go.click().run()
-    at.session_state["org_unit_code"] = CITY
-    at.session_state["indicator_code"] = code
-    at.switch_page("views/regions.py").run()
-    assert not at.exception, at.exception
+    at = page_as("sm_lead", CITY, "views/regions.py", indicator_code=code)
     table = at.dataframe[0].value.set_index("地区")
     assert table.loc[names[PENDING], "状态"].endswith("未审核")
     assert "未审核" not in table.loc[names[APPROVED], "状态"]
