@@ -222,3 +222,4 @@ final as (
 )
 
 select * from final
+{{ lookup_order(['org_unit_code', 'indicator_code', 'year']) }}

@@ -215,3 +215,4 @@ final as (
 )
 
 select * from final
+{{ lookup_order(['jurisdiction_code', 'year', 'org_unit_code']) }}
