@@ -294,6 +294,9 @@ def run(
     published = workdir / "weibao.duckdb"
     say("build …")
     result = build(published, progress=say, submissions=root)
+    # the build's peak: ru_maxrss only grows, and the floor below (DuckDB's default memory
+    # limit, 80% of RAM) can peak higher than the build it is compared with
+    build_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for k in ("load", "dbt", "audit", "publish"):
         stages[k] = round(result.stages[k], 2)
     build_s = round(sum(result.stages[k] for k in ("load", "dbt", "audit", "publish")), 2)
@@ -344,7 +347,8 @@ def run(
         "floor_s": floor_s,
         "ratio": round(build_s / floor_s, 2) if floor_s else None,
         "floor_rows": floor_rows,
-        "peak_rss_mb": round(peak, 0),
+        "peak_rss_mb": round(build_peak, 0),  # generation (a child process) not included
+        "peak_rss_process_mb": round(peak, 0),  # the whole bench: build, floor, queries, republish
         "republish_s": republish_s,
         "republish_stages": {k: round(v, 2) for k, v in again.stages.items()},
         "queries": queries,
@@ -369,7 +373,8 @@ def table(r: dict) -> str:
         f"| floor (one DuckDB statement) | {fmt(r['floor_s'])} |",
         f"| build ÷ floor | {r['ratio']} |",
         f"| republish after one resubmission | {fmt(r['republish_s'])} |",
-        f"| peak RSS | {r['peak_rss_mb']:.0f} MB |",
+        f"| peak RSS of the build | {r['peak_rss_mb']:.0f} MB |",
+        f"| peak RSS of the whole bench (with the floor) | {r['peak_rss_process_mb']:.0f} MB |",
         "",
         "| page | p50 ms | p95 ms | queries |",
         "|---|---|---|---|",
