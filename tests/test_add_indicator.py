@@ -117,6 +117,7 @@ def test_indicator_page_shows_it(added, monkeypatch: pytest.MonkeyPatch):
     table = next(d.value for d in at.dataframe if "状态" in d.value.columns)
     rows = {int(r["年度"]): r for _, r in table.iterrows()}
     assert (rows[2022]["数值"], rows[2022]["分子"], rows[2022]["分母"]) == ("75.0%", "150", "200")
-    assert (rows[2022]["目标"], rows[2022]["状态"]) == ("≥ 90.0%", "未达标")
+    # nobody approved the two submissions: the status is marked 未审核, as on the Overview's cards
+    assert (rows[2022]["目标"], rows[2022]["状态"]) == ("≥ 90.0%", "未达标 · 未审核")
     assert rows[2022]["差距"] == "还有 30 名儿童主任、儿童督导员本年度未参加业务培训"
-    assert (rows[2023]["数值"], rows[2023]["状态"]) == ("97.6%", "无目标")
+    assert (rows[2023]["数值"], rows[2023]["状态"]) == ("97.6%", "无目标 · 未审核")
