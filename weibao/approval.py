@@ -312,14 +312,6 @@ def approved_item_sql(values: str = "v") -> str:
     return f"({values}.approval_status is null or {values}.approval_status not in ({statuses}))"
 
 
-def drop_unapproved_items(frame):
-    """The supervision items of `frame` a leader may see in `hide` mode (approved_item_sql in
-    pandas: rows whose approval_status is pending or mixed are dropped)."""
-    if "approval_status" not in frame.columns:
-        return frame
-    return frame[~frame["approval_status"].isin(NOT_APPROVED)].reset_index(drop=True)
-
-
 def hide_unapproved(frame):
     """A copy in which the figures of rows not yet approved (approval_status pending or mixed)
     are cleared and their status words are no_data, with `approval_hidden` True on them. Rows

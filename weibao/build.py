@@ -34,6 +34,7 @@ from weibao.divisions import read_committees
 from weibao.errors import WeibaoError, no_space_error, out_of_space
 from weibao.load import SCHEDULE_FILE, write_schedule
 from weibao.paths import ROOT, committees_file, submissions_dir, warehouse_path
+from weibao.settings import settings
 from weibao.storekeeping import clean_store_leftovers, clean_warehouse_leftovers
 
 Progress = Callable[[str], None]
@@ -115,6 +116,7 @@ def run_dbt(
 ):
     """Run dbt in-process against `db_path`. Returns the dbtRunnerResult."""
     os.environ["WEIBAO_DUCKDB_PATH"] = str(db_path)
+    os.environ["WEIBAO_DUCKDB_MEMORY_LIMIT"] = settings().duckdb_memory_limit  # profiles.yml
     os.environ.update(dbt_env(submissions))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     from dbt.cli.main import dbtRunner  # imported here: dbt takes ~2 s to import

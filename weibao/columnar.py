@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from weibao.paths import submissions_dir
+from weibao.settings import settings
 from weibao.store import MANIFEST_COLUMNS, read_manifest
 from weibao.submission_types import SUBMISSION_TYPES
 
@@ -202,11 +203,11 @@ def sync(root: Path | None = None, progress=None) -> SyncResult:
     # Row order inside a part means nothing (compaction sorts by submission_id explicitly), and
     # keeping it made DuckDB buffer the whole union of measures: the national store's
     # 34.6M-row measures part peaked at 8.9 GB; without it, 0.3 GB and faster (benchmarks/README.md).
-    # The memory limit is the build's (profiles.yml), so a sync never outgrows it.
+    # The memory limit is the build's (duckdb_memory_limit in weibao.toml).
     con = duckdb.connect(
         config={
             "preserve_insertion_order": False,
-            "memory_limit": os.environ.get("WEIBAO_DUCKDB_MEMORY_LIMIT", "3GB"),
+            "memory_limit": settings().duckdb_memory_limit,
         }
     )
     try:

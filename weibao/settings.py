@@ -52,6 +52,9 @@ class Settings:
     unapproved_for_leaders: str = "mark"
     # [store] days a rejected file's original is kept in quarantine
     rejected_retention_days: int = 90
+    # [build] DuckDB's memory limit for the load step and the dbt build (profiles.yml reads it
+    # as WEIBAO_DUCKDB_MEMORY_LIMIT, which `weibao build` sets from here)
+    duckdb_memory_limit: str = "3GB"
     # [dashboard] memory of the DuckDB instance that reads the published file (weibao.engines.duckdb)
     reader_memory_limit: str = "2GB"
 

@@ -134,7 +134,11 @@ def supervision(
 ) -> pd.DataFrame:
     """The supervision items of the unit's committee (its nearest document jurisdiction) for
     the unit and everything below it, own level first, longest lagging first; villages' own
-    items only for a township or a village (as on the Supervision page)."""
+    items only for a township or a village (as on the Supervision page). A leader's brief in
+    `hide` mode leaves out items on figures not yet approved, by the page's rule."""
+    from weibao.approval import approved_item_sql, leader_display
+
+    hide = not internal and leader_display() == "hide"
     sql = f"""
         select s.*, o.org_unit_name, o.level_rank, i.name_zh, i.name_en, i.value_kind,
             i.unit_zh, i.unit_en, i.gap_template_zh, i.gap_template_en, i.counts_children,
@@ -150,16 +154,11 @@ def supervision(
         where s.year = ? and s.jurisdiction_code is not distinct from ? and {_UNDER}
             and (coalesce(s.level, o.level) <> 'village' or exists (select 1 from dim_org_units x
                 where x.org_unit_code = ? and x.level in ('township', 'village')))
+            {"and " + approved_item_sql("v") if hide else ""}
         order by o.level_rank, s.lagging_since, i.sort_order, s.indicator_code, s.task_id,
             s.org_unit_code
     """
-    frame = _query(warehouse, sql, [year, jurisdiction, code, code])
-    if not internal:
-        from weibao.approval import drop_unapproved_items, leader_display
-
-        if leader_display() == "hide":  # as on the Supervision page: not listed, not counted
-            frame = drop_unapproved_items(frame)
-    return audience(frame, internal)
+    return audience(_query(warehouse, sql, [year, jurisdiction, code, code]), internal)
 
 
 def member_units(warehouse: Path, jurisdiction: str | None) -> pd.DataFrame:
