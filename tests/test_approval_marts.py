@@ -425,3 +425,30 @@ def test_the_regions_table_marks_a_pending_county_for_a_leader(signed_in, monkey
     table = at.dataframe[0].value.set_index("地区")
     assert table.loc[names[PENDING], "状态"].endswith("未审核")
     assert "未审核" not in table.loc[names[APPROVED], "状态"]
+
+
+def test_the_leader_brief_lists_the_supervision_items_the_page_lists(signed_in, monkeypatch):
+    """The brief's supervision list follows the page's rule: in `hide` mode an item on a figure
+    not yet approved is left out of a leader's brief; the internal brief keeps it, marked."""
+    from weibao.brief import queries
+
+    wh = signed_in
+    [(juris,)] = rows(
+        wh,
+        "select distinct s.jurisdiction_code from fct_supervision_items s "
+        "join dim_org_units o using (org_unit_code) where s.year = ? "
+        "and ? in (o.county_code, o.city_code) and coalesce(s.level, o.level) <> 'village'",
+        [YEAR, CITY],
+    )
+    seen = {}
+    for mode in ("mark", "hide"):
+        monkeypatch.setenv("WEIBAO_UNAPPROVED_FOR_LEADERS", mode)
+        settings.cache_clear()
+        seen[mode] = queries.supervision(wh, CITY, juris, YEAR)
+    internal = queries.supervision(wh, CITY, juris, YEAR, internal=True)
+    settings.cache_clear()
+    pending = seen["mark"]["approval_status"].isin(["pending", "mixed"])
+    assert pending.any() and not pending.all()
+    assert len(seen["hide"]) == int((~pending).sum())
+    assert not seen["hide"]["approval_status"].isin(["pending", "mixed"]).any()
+    assert len(internal) == len(seen["mark"])
